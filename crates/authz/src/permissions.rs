@@ -1,0 +1,136 @@
+//! The permission matrix: which roles may perform which kinds of action.
+//!
+//! Each permission lists the roles that hold it, so a reviewer reads the
+//! matrix one action at a time ("who can see a child's record?"). Anything not
+//! listed is denied. Segregation of duties is a separate, finer check made at
+//! the moment of action (see [`crate::duties`]).
+
+use serde::Serialize;
+
+use crate::roles::Role;
+use Role::*;
+
+/// A kind of action in Hearth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Permission {
+    /// Sign in, see one's own work tray and profile.
+    UseHearth,
+    /// Search and list children (names, ids, dates of birth).
+    SearchChildren,
+    /// Open a child's record; every opening is written to the access log.
+    ViewChildRecord,
+    /// Create children's records and record their care history.
+    RecordChildren,
+    /// See aggregate figures with no child's identity (committee packs).
+    ViewAggregates,
+    /// Create, change and deactivate user accounts and their roles and teams.
+    ManageUsers,
+    /// Create and revoke API tokens for service accounts.
+    ManageApiTokens,
+    /// Read the audit trail and the access log, and verify the chain.
+    ViewAuditTrail,
+}
+
+impl Permission {
+    /// Every permission, for matrix tests and documentation.
+    pub const ALL: [Permission; 8] = [
+        Permission::UseHearth,
+        Permission::SearchChildren,
+        Permission::ViewChildRecord,
+        Permission::RecordChildren,
+        Permission::ViewAggregates,
+        Permission::ManageUsers,
+        Permission::ManageApiTokens,
+        Permission::ViewAuditTrail,
+    ];
+
+    /// The roles that hold this permission.
+    pub fn roles(self) -> &'static [Role] {
+        // Practitioners, managers, gatekeepers, commissioners and finance staff all
+        // need a child's record to do their job; internal auditors may read
+        // everything (logged). Committee members and administrators never see a
+        // child's identity: members see aggregates, administrators run the system.
+        const CASE_READERS: &[Role] = &[
+            SocialWorker,
+            TeamManager,
+            GatewayOfficer,
+            PanelMember,
+            CommissioningOfficer,
+            FinanceOfficer,
+            FinanceApprover,
+            HeadOfService,
+            Director,
+            InternalAuditor,
+        ];
+        match self {
+            Permission::UseHearth => &Role::ALL,
+            Permission::SearchChildren | Permission::ViewChildRecord => CASE_READERS,
+            Permission::RecordChildren => &[SocialWorker, TeamManager],
+            Permission::ViewAggregates => &[
+                HeadOfService,
+                Director,
+                InternalAuditor,
+                CommitteeMember,
+                FinanceApprover,
+            ],
+            Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
+            Permission::ViewAuditTrail => &[InternalAuditor, Administrator],
+        }
+    }
+
+    /// Whether `role` holds this permission.
+    pub fn is_granted_to(self, role: Role) -> bool {
+        self.roles().contains(&role)
+    }
+}
+
+/// The permissions a role holds, derived from [`Permission::roles`].
+pub fn granted_by(role: Role) -> Vec<Permission> {
+    Permission::ALL
+        .into_iter()
+        .filter(|permission| permission.is_granted_to(role))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_can_use_hearth() {
+        for role in Role::ALL {
+            assert!(Permission::UseHearth.is_granted_to(role), "{role}");
+        }
+    }
+
+    #[test]
+    fn committee_members_never_see_children() {
+        assert!(!Permission::SearchChildren.is_granted_to(CommitteeMember));
+        assert!(!Permission::ViewChildRecord.is_granted_to(CommitteeMember));
+        assert!(Permission::ViewAggregates.is_granted_to(CommitteeMember));
+    }
+
+    #[test]
+    fn administrators_run_the_system_but_see_no_children() {
+        assert_eq!(
+            granted_by(Administrator),
+            vec![
+                Permission::UseHearth,
+                Permission::ManageUsers,
+                Permission::ManageApiTokens,
+                Permission::ViewAuditTrail
+            ]
+        );
+    }
+
+    #[test]
+    fn only_administrators_manage_accounts() {
+        for role in Role::ALL {
+            assert_eq!(
+                Permission::ManageUsers.is_granted_to(role),
+                role == Administrator
+            );
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! Browser test support: a real Hearth server on a free loopback port, a
+//! chromedriver process, and a headless Chromium session driven through
+//! WebDriver, with an axe-core check that fails on any WCAG 2.2 AA violation.
+//!
+//! Chromium and chromedriver come from Debian (`apt-get install chromium
+//! chromium-driver`). Without them the journeys print SKIPPED and pass,
+//! except when `CI=true`, where their absence fails the run.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use store::testing::{TestBackend, TestDatabase};
+
+/// Where Debian installs the browser and its driver.
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Whether the browser tools are installed; prints SKIPPED when not.
+pub fn browser_available() -> bool {
+    let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
+    if !present {
+        assert!(!in_ci(), "CI=true requires {CHROMIUM} and {CHROMEDRIVER} for the browser suite");
+        eprintln!("SKIPPED browser journey: install chromium and chromium-driver to run it");
+    }
+    present
+}
+
+/// A running Hearth with a small demo county.
+pub struct Site {
+    pub base: String,
+    pub accounts: Vec<(String, String)>,
+    _db: TestDatabase,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+pub const DEMO_PASSWORD: &str = "browser-demo";
+
+impl Site {
+    pub async fn start(backend: TestBackend) -> Option<Site> {
+        let db = TestDatabase::new(backend).await?;
+        let county = demo::plan(&demo::Options {
+            children: 60,
+            seed: 7,
+            today: kernel::Clock::today(db.clock.as_ref()),
+            demo_accounts: true,
+        });
+        let hash = store::passwords::hash(DEMO_PASSWORD);
+        let report = demo::load(&db.store, db.clock.as_ref(), &county, &hash).await.expect("load the demo county");
+        let mut config = web::WebConfig::standard("Browser Test Council");
+        config.demo_accounts = report.demo_accounts.clone();
+        let clock: Arc<dyn kernel::Clock> = db.clock.clone();
+        let state = web::AppState::new(db.store.clone(), clock, kernel::WorkingDays::new(kernel::Nation::England, []), config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+        let address = listener.local_addr().expect("local address");
+        let app = web::app(state).into_make_service_with_connect_info::<SocketAddr>();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Some(Site {
+            base: format!("http://{address}"),
+            accounts: report.demo_accounts,
+            _db: db,
+            _server: server,
+        })
+    }
+}
+
+/// A chromedriver process, killed on drop.
+pub struct Driver {
+    process: Child,
+    pub url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("a free loopback port")
+}
+
+impl Driver {
+    pub async fn start() -> Driver {
+        let port = free_port();
+        let process = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let url = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Driver { process, url }
+    }
+
+    /// A fresh headless Chromium with its own empty profile.
+    pub async fn browser(&self, profile: &Path) -> Client {
+        // The closed network refuses Chromium's background connections; these
+        // flags stop it trying.
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object literal")
+        };
+        ClientBuilder::native()
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("connect to chromedriver")
+    }
+}
+
+/// The axe-core script installed by the web crate's npm step.
+fn axe_source() -> String {
+    let path: PathBuf = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/frontend/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e} (build the web crate first)", path.display()))
+}
+
+/// Runs axe-core on the current page against WCAG 2.0–2.2 A and AA rules and
+/// returns each violation as "rule: help (n nodes)".
+pub async fn axe_violations(client: &Client) -> Vec<String> {
+    client.execute(&axe_source(), vec![]).await.expect("inject axe-core");
+    let script = r#"
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+           .then(r => done(r.violations.map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ' nodes: ' + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ') + ')')))
+           .catch(e => done(['axe failed: ' + e]));
+    "#;
+    let result = client.execute_async(script, vec![]).await.expect("run axe-core");
+    serde_json::from_value(result).expect("a list of violations")
+}
+
+/// Signs in through the form.
+pub async fn sign_in(client: &Client, base: &str, username: &str, password: &str) {
+    client.goto(&format!("{base}/sign-in")).await.expect("open sign-in");
+    client.find(Locator::Id("username")).await.expect("username").send_keys(username).await.expect("type username");
+    client.find(Locator::Id("password")).await.expect("password").send_keys(password).await.expect("type password");
+    client
+        .find(Locator::Css("form[action='/sign-in'] button[type=submit]"))
+        .await
+        .expect("sign-in button")
+        .click()
+        .await
+        .expect("click sign in");
+}
+
+/// Text of the first element matching `css`.
+pub async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .expect("element text")
+}

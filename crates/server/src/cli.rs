@@ -1,0 +1,128 @@
+//! The command line. `--help` on any command explains it fully.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Hearth: placements, care finance and assurance for a council's children's services.
+///
+/// Configuration is read, in increasing priority, from built-in defaults, a
+/// TOML file (--config, or ./hearth.toml if present), HEARTH_* environment
+/// variables (for example HEARTH_DATABASE_URL, HEARTH_BIND), and flags.
+#[derive(Debug, Parser)]
+#[command(name = "hearth", version, about, long_about)]
+pub struct Cli {
+    /// A TOML configuration file.
+    #[arg(long, global = true, env = "HEARTH_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Log progress to standard error (set HEARTH_LOG for finer control).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web pages and the API.
+    Serve(ServeArgs),
+    /// Create or bring the database schema up to date, then exit.
+    Migrate(DatabaseArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Build a synthetic demo county on a fresh SQLite file and serve it.
+    ///
+    /// Everything in it is invented. One account per role is created, all
+    /// with the demo password; their usernames are printed at start.
+    Demo(DemoArgs),
+    /// Load synthetic data at any scale into a database, for benchmarks.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// Database URL: sqlite://PATH (or a path ending .sqlite/.db) or postgres://USER@HOST:PORT/NAME.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from HEARTH_NEW_PASSWORD or standard input.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Username: lower-case letters, numbers, dots, hyphens or underscores.
+    pub username: String,
+    /// The person's full name (defaults to the username).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// A role; repeat for several. One of: social-worker, team-manager,
+    /// gateway-officer, panel-member, commissioning-officer, finance-officer,
+    /// finance-approver, head-of-service, director, internal-auditor,
+    /// committee-member, administrator.
+    #[arg(long = "role", value_name = "ROLE", required = true)]
+    pub roles: Vec<String>,
+    /// A team name to add them to (created if missing); repeatable.
+    #[arg(long = "team", value_name = "TEAM")]
+    pub teams: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Recompute the hash chain; exit 0 if intact, 1 naming the first bad event.
+    Verify(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// SQLite file for the demo (replaced on each run).
+    #[arg(long, value_name = "PATH", default_value = "data/demo.sqlite")]
+    pub database: PathBuf,
+    /// Address to listen on.
+    #[arg(long, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// How many looked-after children to create.
+    #[arg(long, default_value_t = 800)]
+    pub children: usize,
+    /// Random seed: the same seed gives the same county.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+    /// Password for every demo account (demo mode only).
+    #[arg(long, value_name = "PASSWORD", default_value = "demo")]
+    pub demo_password: String,
+    /// Build the county and exit without serving.
+    #[arg(long)]
+    pub no_serve: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// How many children to generate.
+    #[arg(long)]
+    pub children: usize,
+    /// Random seed: the same seed gives the same data.
+    #[arg(long, default_value_t = 2026)]
+    pub seed: u64,
+}

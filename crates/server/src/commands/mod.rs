@@ -1,0 +1,40 @@
+//! One module per command; [`run`] dispatches.
+
+mod audit;
+mod demo;
+mod generate;
+mod serve;
+mod user;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use kernel::{Clock, SystemClock};
+
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let settings = Settings::load(cli.config.as_deref())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    match cli.command {
+        Command::Serve(args) => serve::run(&settings, clock, args).await,
+        Command::Migrate(args) => {
+            let url = settings.database_url(args.database.as_deref())?;
+            let store = store::Store::connect(&url).await?;
+            let report = store::migrate::run(&store, clock.as_ref()).await?;
+            if report.applied.is_empty() {
+                println!("{url} is up to date at migration {}", report.current);
+            } else {
+                for (version, name) in &report.applied {
+                    println!("applied migration {version} ({name})");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User(command) => user::run(&settings, clock, command).await,
+        Command::Audit(command) => audit::run(&settings, command).await,
+        Command::Demo(args) => demo::run(&settings, clock, args).await,
+        Command::Generate(args) => generate::run(&settings, clock, args).await,
+    }
+}

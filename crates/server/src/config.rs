@@ -1,0 +1,181 @@
+//! Configuration: defaults, then a TOML file, then `HEARTH_*` variables,
+//! then command-line flags.
+//!
+//! The database URL can hold a password, so it is kept as a secret and only
+//! ever shown through `store::DatabaseUrl`'s redacting `Display`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use kernel::{Nation, WorkingDays};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use time::Duration;
+
+/// Everything configurable, with its default.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Where the data lives (see `hearth --help`).
+    #[serde(serialize_with = "hide")]
+    pub database_url: SecretString,
+    /// Address the server listens on.
+    pub bind: String,
+    /// The council's name, shown on pages and reports.
+    pub council_name: String,
+    /// `england` or `wales`: chooses statutory rules and bank holidays.
+    pub nation: String,
+    /// The council's own closure days (YYYY-MM-DD), skipped by working-day deadlines.
+    pub local_closure_days: Vec<String>,
+    /// True when users reach Hearth over HTTPS (turns on HSTS).
+    pub https: bool,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    pub login_max_failures: i64,
+    pub login_window_minutes: i64,
+}
+
+fn hide<S: serde::Serializer>(_: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str("sqlite://data/hearth.sqlite")
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            database_url: SecretString::from("sqlite://data/hearth.sqlite"),
+            bind: "127.0.0.1:8080".to_owned(),
+            council_name: "Demo County Council".to_owned(),
+            nation: "england".to_owned(),
+            local_closure_days: Vec::new(),
+            https: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+        }
+    }
+}
+
+impl Settings {
+    /// Loads settings from the layers; `explicit_file` must exist if given.
+    pub fn load(explicit_file: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        match explicit_file {
+            Some(path) => {
+                if !path.exists() {
+                    bail!("configuration file {} does not exist", path.display());
+                }
+                figment = figment.merge(Toml::file(path));
+            }
+            None => {
+                let local = PathBuf::from("hearth.toml");
+                if local.exists() {
+                    figment = figment.merge(Toml::file(local));
+                }
+            }
+        }
+        figment = figment.merge(Env::prefixed("HEARTH_").only(&[
+            "database_url",
+            "bind",
+            "council_name",
+            "nation",
+            "https",
+            "session_idle_minutes",
+            "session_absolute_hours",
+            "login_max_failures",
+            "login_window_minutes",
+        ]));
+        let settings: Settings = figment.extract().map_err(|e| anyhow::anyhow!("configuration: {}", one_line(&e)))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> anyhow::Result<()> {
+        if self.session_idle_minutes <= 0 || self.session_absolute_hours <= 0 {
+            bail!("configuration: session_idle_minutes and session_absolute_hours must be positive");
+        }
+        if self.login_max_failures <= 0 || self.login_window_minutes <= 0 {
+            bail!("configuration: login_max_failures and login_window_minutes must be positive");
+        }
+        self.nation()?;
+        self.calendar()?;
+        Ok(())
+    }
+
+    pub fn database_url(&self, flag: Option<&str>) -> anyhow::Result<store::DatabaseUrl> {
+        let text = flag.unwrap_or(self.database_url.expose_secret());
+        Ok(store::DatabaseUrl::parse(text)?)
+    }
+
+    pub fn nation(&self) -> anyhow::Result<Nation> {
+        self.nation
+            .parse::<Nation>()
+            .map_err(|_| anyhow::anyhow!("configuration: nation must be 'england' or 'wales', not '{}'", self.nation))
+    }
+
+    pub fn calendar(&self) -> anyhow::Result<WorkingDays> {
+        let mut closures = Vec::new();
+        for text in &self.local_closure_days {
+            let date = kernel::dates::parse_iso_date(text)
+                .with_context(|| format!("configuration: local_closure_days entry '{text}' is not a YYYY-MM-DD date"))?;
+            closures.push(date);
+        }
+        Ok(WorkingDays::new(self.nation()?, closures))
+    }
+
+    pub fn web_config(&self) -> web::WebConfig {
+        let mut config = web::WebConfig::standard(&self.council_name);
+        config.https = self.https;
+        config.session_idle = Duration::minutes(self.session_idle_minutes);
+        config.session_absolute = Duration::hours(self.session_absolute_hours);
+        config.login_max_failures = self.login_max_failures;
+        config.login_window = Duration::minutes(self.login_window_minutes);
+        config
+    }
+}
+
+fn one_line(error: &figment::Error) -> String {
+    error.to_string().replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid() {
+        let settings = Settings::default();
+        assert!(settings.check().is_ok());
+        assert_eq!(settings.nation().unwrap(), Nation::England);
+    }
+
+    #[test]
+    fn files_override_defaults_and_bad_values_are_named() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("hearth.toml");
+        std::fs::write(&file, "council_name = \"Monmouthshire\"\nnation = \"wales\"\nlocal_closure_days = [\"2026-12-29\"]\n").unwrap();
+        let settings = Settings::load(Some(&file)).unwrap();
+        assert_eq!(settings.council_name, "Monmouthshire");
+        assert_eq!(settings.nation().unwrap(), Nation::Wales);
+
+        std::fs::write(&file, "nation = \"scotland\"\n").unwrap();
+        let err = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("nation must be 'england' or 'wales'"), "{err}");
+
+        std::fs::write(&file, "colour = \"blue\"\n").unwrap();
+        let err = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn the_database_password_is_never_serialised() {
+        let settings = Settings {
+            database_url: SecretString::from("postgres://app:hunter2@db/hearth"),
+            ..Settings::default()
+        };
+        let shown = format!("{settings:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+    }
+}

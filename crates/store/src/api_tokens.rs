@@ -1,0 +1,152 @@
+//! Bearer tokens for service accounts calling the JSON API.
+//!
+//! An administrator creates a token with one role; its raw value is shown
+//! once. Only the SHA-256 is stored. Revoked tokens stay listed for audit.
+
+use std::str::FromStr;
+
+use authz::cap::ManageApiTokens;
+use authz::{Actor, Can, Principal, Role};
+use kernel::{ApiTokenId, UserId};
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::Row;
+use time::OffsetDateTime;
+
+use crate::command::{Change, Command};
+use crate::db::Store;
+use crate::error::StoreError;
+use crate::timestamp::{instant_text, parse_instant};
+use crate::tokens::{random_token, token_hash};
+
+/// The prefix marks Hearth tokens so secret scanners can find leaked ones.
+pub const TOKEN_PREFIX: &str = "hth_";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: ApiTokenId,
+    pub name: String,
+    pub role: Role,
+    pub created_by: UserId,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub revoked_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub last_used_at: Option<OffsetDateTime>,
+}
+
+/// Creates a token; returns it with the raw secret, which is never stored.
+pub async fn create(cmd: &mut Command, can: &Can<ManageApiTokens>, name: &str, role: Role) -> Result<(ApiToken, String), StoreError> {
+    let created_by = can.actor().user_id().ok_or(StoreError::NotFound { entity: "user" })?;
+    let secret = format!("{TOKEN_PREFIX}{}", random_token());
+    let row = sqlx::query(
+        "INSERT INTO api_tokens (name, token_hash, role, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(name.trim())
+    .bind(token_hash(&secret))
+    .bind(role.code())
+    .bind(created_by.get())
+    .bind(cmd.at_text())
+    .fetch_one(cmd.conn())
+    .await?;
+    let token = ApiToken {
+        id: ApiTokenId::new(row.try_get(0)?),
+        name: name.trim().to_owned(),
+        role,
+        created_by,
+        created_at: cmd.at(),
+        revoked_at: None,
+        last_used_at: None,
+    };
+    cmd.record(Change::new("api_token.created", "api_token", token.id, None::<&ApiToken>, Some(&token)))
+        .await?;
+    Ok((token, secret))
+}
+
+/// Revokes a token; revoking twice is harmless and recorded once.
+pub async fn revoke(cmd: &mut Command, _can: &Can<ManageApiTokens>, id: ApiTokenId) -> Result<ApiToken, StoreError> {
+    let before = find_with(cmd.conn(), id).await?.ok_or(StoreError::NotFound { entity: "API token" })?;
+    if before.revoked_at.is_some() {
+        return Ok(before);
+    }
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2")
+        .bind(cmd.at_text())
+        .bind(id.get())
+        .execute(cmd.conn())
+        .await?;
+    let after = ApiToken {
+        revoked_at: Some(cmd.at()),
+        ..before.clone()
+    };
+    cmd.record(Change::new("api_token.revoked", "api_token", id, Some(&before), Some(&after)))
+        .await?;
+    Ok(after)
+}
+
+const COLUMNS: &str = "id, name, role, created_by, created_at, revoked_at, last_used_at";
+
+fn from_row(row: &AnyRow) -> Result<ApiToken, StoreError> {
+    let optional_instant = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
+        row.try_get::<Option<String>, _>(column)?
+            .as_deref()
+            .map(parse_instant)
+            .transpose()
+    };
+    Ok(ApiToken {
+        id: ApiTokenId::new(row.try_get("id")?),
+        name: row.try_get("name")?,
+        role: Role::from_str(&row.try_get::<String, _>("role")?).map_err(StoreError::corrupt)?,
+        created_by: UserId::new(row.try_get("created_by")?),
+        created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+        revoked_at: optional_instant("revoked_at")?,
+        last_used_at: optional_instant("last_used_at")?,
+    })
+}
+
+async fn find_with(conn: &mut sqlx::AnyConnection, id: ApiTokenId) -> Result<Option<ApiToken>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1");
+    let row = sqlx::query(&sql).bind(id.get()).fetch_optional(conn).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn list(store: &Store) -> Result<Vec<ApiToken>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM api_tokens ORDER BY id DESC");
+    let rows = sqlx::query(&sql).fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// The principal for a presented bearer secret, if valid and not revoked.
+/// Marks the token as used (bookkeeping, at most once a minute).
+pub async fn authenticate(store: &Store, secret: &str, now: OffsetDateTime) -> Result<Option<Principal>, StoreError> {
+    if !secret.starts_with(TOKEN_PREFIX) {
+        return Ok(None);
+    }
+    let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
+    let Some(row) = sqlx::query(&sql)
+        .bind(token_hash(secret))
+        .fetch_optional(store.pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let token = from_row(&row)?;
+    let stale = token
+        .last_used_at
+        .is_none_or(|used| now - used > time::Duration::minutes(1));
+    if stale {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(instant_text(now))
+            .bind(token.id.get())
+            .execute(store.pool())
+            .await?;
+    }
+    Ok(Some(Principal {
+        actor: Actor::ApiToken(token.id),
+        username: format!("token-{}", token.id),
+        display_name: token.name,
+        roles: vec![token.role],
+        teams: Vec::new(),
+    }))
+}

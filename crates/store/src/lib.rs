@@ -1,0 +1,79 @@
+//! Hearth's storage layer: one query source and one migration history for
+//! SQLite (the embedded default) and PostgreSQL (multi-user production).
+//!
+//! Queries are written once in the SQL both databases share and run through
+//! sqlx's `Any` driver, which picks the backend from the database URL at run
+//! time. That keeps column types to the portable primitives (BIGINT, TEXT,
+//! BOOLEAN): instants and dates are fixed-format TEXT ([`timestamp`]), money is
+//! BIGINT pence. The conformance tests in `tests/` run every repository
+//! function against both backends.
+//!
+//! Every state change goes through a [`Command`]: one transaction that first
+//! claims the audit head (serialising writers), records at least one audit
+//! event, and commits both or neither.
+
+pub mod access_log;
+pub mod api_tokens;
+pub mod audit;
+pub mod children;
+mod command;
+mod db;
+mod error;
+pub mod login_attempts;
+pub mod migrate;
+pub mod passwords;
+pub mod placements;
+pub mod providers;
+pub mod sessions;
+pub mod stats;
+pub mod teams;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+pub mod timestamp;
+pub mod tokens;
+mod url;
+pub mod users;
+
+pub use command::{Change, Command};
+pub use db::{Backend, PoolStats, Store};
+pub use error::StoreError;
+pub use url::{DatabaseUrl, DatabaseUrlError};
+
+/// Page of results for list screens: `page` counts from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+impl PageRequest {
+    pub fn new(page: u32, per_page: u32) -> PageRequest {
+        PageRequest {
+            page: page.max(1),
+            per_page: per_page.clamp(1, 500),
+        }
+    }
+
+    pub(crate) fn offset(self) -> i64 {
+        i64::from(self.page - 1) * i64::from(self.per_page)
+    }
+
+    pub(crate) fn limit(self) -> i64 {
+        i64::from(self.per_page)
+    }
+}
+
+/// One page of a list, with the total for pagination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub request: PageRequest,
+}
+
+impl<T> Page<T> {
+    pub fn page_count(&self) -> u32 {
+        let per_page = i64::from(self.request.per_page);
+        u32::try_from((self.total + per_page - 1) / per_page).unwrap_or(u32::MAX)
+    }
+}

@@ -1,0 +1,88 @@
+//! Hearth's web layer: server-rendered pages and the JSON API under
+//! `/api/v1`, on one axum router that shares the store and domain crates.
+//!
+//! Every request passes, in order: metrics, security headers, error
+//! rendering, authentication (session cookie for pages, bearer token for the
+//! API), CSRF checking for state-changing page requests, and the route's
+//! declared access check ([`routes`]). Handlers then take capabilities from
+//! [`auth::Authorized`] to call the store.
+
+pub mod api;
+pub mod assets;
+mod accounts;
+pub mod auth;
+mod csv;
+mod error;
+mod form;
+mod health;
+pub mod metrics;
+mod pages;
+pub mod routes;
+mod security;
+
+use std::sync::Arc;
+
+use kernel::{Clock, WorkingDays};
+use store::Store;
+use time::Duration;
+
+pub use error::{AppError, FieldError};
+
+/// Settings the web layer needs, passed explicitly (no globals).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The council's name, shown on home pages and reports.
+    pub council_name: String,
+    /// True when Hearth is reached over HTTPS (directly or via a proxy):
+    /// turns on HSTS.
+    pub https: bool,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Failed sign-ins per username allowed within the window.
+    pub login_max_failures: i64,
+    pub login_window: Duration,
+    /// Demo mode shows the demo accounts on the sign-in page.
+    pub demo_accounts: Vec<(String, String)>,
+}
+
+impl WebConfig {
+    /// Production defaults (NCSC-style session limits).
+    pub fn standard(council_name: &str) -> WebConfig {
+        WebConfig {
+            council_name: council_name.to_owned(),
+            https: false,
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(12),
+            login_max_failures: 5,
+            login_window: Duration::minutes(15),
+            demo_accounts: Vec::new(),
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub calendar: Arc<WorkingDays>,
+    pub config: Arc<WebConfig>,
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, calendar: WorkingDays, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            clock,
+            calendar: Arc::new(calendar),
+            config: Arc::new(config),
+            metrics: Arc::new(metrics::Metrics::default()),
+        }
+    }
+}
+
+/// The whole application as a router, ready to serve.
+pub fn app(state: AppState) -> axum::Router {
+    routes::router(state)
+}

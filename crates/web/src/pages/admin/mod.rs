@@ -1,0 +1,4 @@
+//! Administration: accounts, roles, teams and API tokens.
+
+pub mod tokens;
+pub mod users;

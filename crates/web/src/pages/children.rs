@@ -1,0 +1,200 @@
+//! Finding children and opening their records.
+//!
+//! Opening a record writes an access-log entry before anything is shown, so
+//! no view goes unrecorded.
+
+use askama::Template;
+use authz::cap::{SearchChildren, ViewChildRecord};
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, Response};
+use kernel::ChildId;
+use serde::Deserialize;
+use store::access_log::AccessKind;
+use store::children::{ChildQuery, ChildSort, ChildSummary};
+use store::placements::Placement;
+use store::PageRequest;
+
+use crate::auth::Authorized;
+use crate::csv::CsvWriter;
+use crate::error::{AppError, FieldError};
+use crate::pages::{page_number, query_string, render, Chrome, Pagination};
+use crate::AppState;
+
+const PER_PAGE: u32 = 25;
+
+/// The search form's fields, as submitted in the query string.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    dob: String,
+    #[serde(default)]
+    mine: Option<String>,
+    #[serde(default)]
+    team: Option<String>,
+    #[serde(default)]
+    sort: String,
+    page: Option<u32>,
+}
+
+impl SearchParams {
+    fn to_query(&self, auth: &authz::Principal) -> Result<ChildQuery, FieldError> {
+        let date_of_birth = match self.dob.trim() {
+            "" => None,
+            text => Some(parse_search_date(text).ok_or_else(|| {
+                FieldError::new("dob", "Enter the date of birth as day/month/year, for example 27/3/2012")
+            })?),
+        };
+        Ok(ChildQuery {
+            text: Some(self.q.clone()),
+            date_of_birth,
+            allocated_worker: self.mine.is_some().then_some(auth.actor.user_id()).flatten(),
+            teams: self.team.is_some().then(|| auth.teams.clone()),
+            sort: match self.sort.as_str() {
+                "dob" => ChildSort::DateOfBirth,
+                "id" => ChildSort::ChildId,
+                _ => ChildSort::Name,
+            },
+        })
+    }
+
+    fn base_query(&self) -> String {
+        query_string(&[
+            ("q", &self.q),
+            ("dob", &self.dob),
+            ("mine", self.mine.as_deref().unwrap_or_default()),
+            ("team", self.team.as_deref().unwrap_or_default()),
+            ("sort", &self.sort),
+        ])
+    }
+}
+
+/// Accepts 27/3/2012, 27-03-2012 or 2012-03-27.
+fn parse_search_date(text: &str) -> Option<time::Date> {
+    if let Ok(date) = kernel::dates::parse_iso_date(text) {
+        return Some(date);
+    }
+    let parts: Vec<&str> = text.split(['/', '-', '.', ' ']).filter(|p| !p.is_empty()).collect();
+    let [day, month, year] = parts.as_slice() else {
+        return None;
+    };
+    let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
+    time::Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()
+}
+
+#[derive(Template)]
+#[template(path = "children/search.html")]
+struct SearchPage {
+    chrome: Chrome,
+    params: SearchParams,
+    errors: Vec<FieldError>,
+    children: Vec<ChildSummary>,
+    pagination: Option<Pagination>,
+    export_link: String,
+    caption: &'static str,
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<SearchChildren>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, AppError> {
+    let mut page = SearchPage {
+        chrome,
+        errors: Vec::new(),
+        children: Vec::new(),
+        pagination: None,
+        export_link: format!("/children/export.csv?{}", params.base_query()),
+        caption: "Children",
+        params,
+    };
+    match page.params.to_query(&auth.principal) {
+        Ok(query) => {
+            let request = PageRequest::new(page_number(page.params.page), PER_PAGE);
+            let found = store::children::search(&state.store, &query, request).await?;
+            page.pagination = Some(Pagination::new(&found, "/children", &page.params.base_query()));
+            page.children = found.items;
+            Ok(axum::response::IntoResponse::into_response(render(&page)?))
+        }
+        Err(error) => {
+            page.errors.push(error);
+            Ok(axum::response::IntoResponse::into_response((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                render(&page)?,
+            )))
+        }
+    }
+}
+
+/// The current search as CSV (up to 10,000 rows).
+pub async fn export_csv(
+    State(state): State<AppState>,
+    auth: Authorized<SearchChildren>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, AppError> {
+    let query = params
+        .to_query(&auth.principal)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let found = store::children::search(&state.store, &query, PageRequest::new(1, 10_000)).await?;
+    let mut csv = CsvWriter::default();
+    csv.row(["child_id", "family_name", "given_names", "date_of_birth", "sex", "ethnicity", "team", "allocated_worker"]);
+    for child in &found.items {
+        csv.row([
+            child.la_child_id.as_str(),
+            &child.family_name,
+            &child.given_names,
+            &kernel::dates::format_iso_date(child.date_of_birth),
+            &child.sex,
+            &child.ethnicity,
+            child.team_name.as_deref().unwrap_or_default(),
+            child.worker_name.as_deref().unwrap_or_default(),
+        ]);
+    }
+    Ok(csv.into_download("children.csv"))
+}
+
+#[derive(Template)]
+#[template(path = "children/show.html")]
+struct RecordPage {
+    chrome: Chrome,
+    child: ChildSummary,
+    age: i32,
+    placements: Vec<Placement>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ViewChildRecord>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
+    let child = store::children::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    store::access_log::record(&state.store, auth.can.actor(), id, AccessKind::View, None, now).await?;
+    let placements = store::placements::for_child(&state.store, id).await?;
+    let page = RecordPage {
+        age: children::age_on(child.date_of_birth, state.clock.today()),
+        chrome,
+        child,
+        placements,
+    };
+    render(&page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_search_date;
+    use time::macros::date;
+
+    #[test]
+    fn search_dates_in_uk_and_iso_forms() {
+        assert_eq!(parse_search_date("27/3/2012"), Some(date!(2012 - 03 - 27)));
+        assert_eq!(parse_search_date("27-03-2012"), Some(date!(2012 - 03 - 27)));
+        assert_eq!(parse_search_date("2012-03-27"), Some(date!(2012 - 03 - 27)));
+        assert_eq!(parse_search_date("31/2/2012"), None);
+        assert_eq!(parse_search_date("soon"), None);
+    }
+}

@@ -1,0 +1,187 @@
+//! Server-rendered pages: the shared page chrome and one module per area.
+//!
+//! Every page template has a `chrome` field ([`Chrome`]) that the layout uses
+//! for the header, the signed-in user, navigation by role, and the CSRF
+//! token for forms. Navigation is derived from permissions, so a person only
+//! sees links they may follow.
+
+pub mod admin;
+pub mod audit;
+pub mod children;
+pub mod home;
+pub mod overview;
+
+use askama::Template;
+use authz::Permission;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::Extensions;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::auth::csrf::CsrfToken;
+use crate::auth::Authenticated;
+use crate::error::{AppError, ErrorReport, FieldError};
+
+/// The signed-in person as shown in the header.
+#[derive(Debug, Clone)]
+pub struct UserBadge {
+    pub display_name: String,
+    pub roles_label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub label: &'static str,
+    pub href: &'static str,
+    pub current: bool,
+}
+
+/// What the layout needs on every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub user: Option<UserBadge>,
+    pub nav: Vec<NavItem>,
+    pub csrf_token: String,
+}
+
+/// Navigation entries and the permission each needs.
+const NAVIGATION: &[(&str, &str, Permission)] = &[
+    ("Home", "/", Permission::UseHearth),
+    ("Children", "/children", Permission::SearchChildren),
+    ("Overview", "/overview", Permission::ViewAggregates),
+    ("Users", "/admin/users", Permission::ManageUsers),
+    ("API tokens", "/admin/api-tokens", Permission::ManageApiTokens),
+    ("Audit trail", "/audit", Permission::ViewAuditTrail),
+    ("Access log", "/audit/access-log", Permission::ViewAuditTrail),
+];
+
+impl Chrome {
+    fn build(extensions: &Extensions, path: &str) -> Chrome {
+        let authenticated = extensions.get::<Authenticated>();
+        let nav = authenticated
+            .map(|a| {
+                NAVIGATION
+                    .iter()
+                    .filter(|(_, _, permission)| a.principal.holds(*permission))
+                    .map(|(label, href, _)| NavItem {
+                        label,
+                        href,
+                        current: if *href == "/" { path == "/" } else { path.starts_with(href) && !deeper_entry_matches(path, href) },
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Chrome {
+            user: authenticated.map(|a| UserBadge {
+                display_name: a.principal.display_name.clone(),
+                roles_label: a.principal.roles_label(),
+            }),
+            nav,
+            csrf_token: extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default(),
+        }
+    }
+
+    /// The chrome for an error page, from what the inner layers left on the response.
+    pub fn from_response(response: &Response, path: &str) -> Chrome {
+        Chrome::build(response.extensions(), path)
+    }
+}
+
+/// True when a longer navigation entry matches `path`, so only it is current.
+fn deeper_entry_matches(path: &str, href: &str) -> bool {
+    NAVIGATION
+        .iter()
+        .any(|(_, other, _)| other.len() > href.len() && other.starts_with(href) && path.starts_with(other))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Chrome {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Chrome::build(&parts.extensions, parts.uri.path()))
+    }
+}
+
+/// Renders a template into a response.
+pub fn render(template: &impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(template.render()?))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    chrome: &'a Chrome,
+    title: &'a str,
+    detail: &'a str,
+    fields: &'a [FieldError],
+    sign_in: bool,
+}
+
+/// The GOV.UK-styled error page for `report`.
+pub fn error_page(chrome: &Chrome, report: &ErrorReport) -> Response {
+    let page = ErrorPage {
+        chrome,
+        title: report.title,
+        detail: &report.detail,
+        fields: &report.fields,
+        sign_in: report.status == axum::http::StatusCode::UNAUTHORIZED,
+    };
+    match page.render() {
+        Ok(html) => (report.status, Html(html)).into_response(),
+        Err(_) => (report.status, report.title).into_response(),
+    }
+}
+
+/// Query-string page number, defaulting to 1.
+pub fn page_number(page: Option<u32>) -> u32 {
+    page.unwrap_or(1).max(1)
+}
+
+/// Links for a GOV.UK pagination block.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub current: u32,
+    pub pages: u32,
+    pub total: i64,
+    pub first_item: i64,
+    pub last_item: i64,
+}
+
+impl Pagination {
+    /// `base_query` is the query string without `page=`, already encoded.
+    pub fn new<T>(page: &store::Page<T>, path: &str, base_query: &str) -> Pagination {
+        let current = page.request.page;
+        let pages = page.page_count().max(1);
+        let link = |n: u32| {
+            if base_query.is_empty() {
+                format!("{path}?page={n}")
+            } else {
+                format!("{path}?{base_query}&page={n}")
+            }
+        };
+        let per_page = i64::from(page.request.per_page);
+        let first_item = if page.total == 0 { 0 } else { i64::from(current - 1) * per_page + 1 };
+        Pagination {
+            previous: (current > 1).then(|| link(current - 1)),
+            next: (current < pages).then(|| link(current + 1)),
+            current,
+            pages,
+            total: page.total,
+            first_item,
+            last_item: (first_item + page.items.len() as i64 - 1).max(0),
+        }
+    }
+}
+
+/// Encodes key/value pairs as a query string, skipping empty values.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut out = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in pairs {
+        if !value.is_empty() {
+            out.append_pair(key, value);
+        }
+    }
+    out.finish()
+}

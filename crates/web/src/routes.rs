@@ -1,0 +1,163 @@
+//! The route table: every route, its method, and who may use it.
+//!
+//! Routes are only added through [`RouteTable::add`], which records the
+//! declared [`Access`] and enforces it with a route layer before the handler
+//! runs. [`route_table`] exposes the list so the permission-matrix test can
+//! walk every route with every role; a route missing from the test's
+//! expected matrix fails that test.
+
+use authz::Permission;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+
+use crate::auth::{csrf, session, sign_in, Authenticated};
+use crate::error::{render_errors, AppError};
+use crate::pages::{admin, audit, children, home, overview};
+use crate::{api, assets, health, metrics, security, AppState};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in page, assets, health, metrics).
+    Public,
+    /// A signed-in caller holding the permission.
+    Requires(Permission),
+}
+
+/// One row of the route table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+struct RouteTable {
+    router: Router<AppState>,
+    specs: Vec<RouteSpec>,
+}
+
+impl RouteTable {
+    fn add(mut self, method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>) -> Self {
+        let guarded = handler.route_layer(from_fn_with_state(access, enforce));
+        self.router = self.router.route(path, guarded);
+        self.specs.push(RouteSpec { method, path, access });
+        self
+    }
+}
+
+async fn enforce(State(access): State<Access>, request: Request, next: Next) -> Response {
+    match access {
+        Access::Public => next.run(request).await,
+        Access::Requires(permission) => match request.extensions().get::<Authenticated>() {
+            None => sign_in_redirect(&request),
+            Some(auth) if auth.principal.holds(permission) => next.run(request).await,
+            Some(_) => AppError::Forbidden.into_response(),
+        },
+    }
+}
+
+/// Pages send people to sign in and back; the API answers 401.
+fn sign_in_redirect(request: &Request) -> Response {
+    let path = request.uri().path();
+    if path.starts_with("/api/") || request.method() != Method::GET {
+        let mut response = AppError::SignInRequired.into_response();
+        if path.starts_with("/api/") {
+            if let Ok(value) = "Bearer".parse() {
+                response.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, value);
+            }
+        }
+        return response;
+    }
+    let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+    let query = form_urlencoded::Serializer::new(String::new()).append_pair("next", target).finish();
+    axum::response::Redirect::to(&format!("/sign-in?{query}")).into_response()
+}
+
+fn table() -> RouteTable {
+    use Access::{Public, Requires};
+    use Method as M;
+    use Permission as P;
+    RouteTable {
+        router: Router::new(),
+        specs: Vec::new(),
+    }
+    .add(M::GET, "/", Requires(P::UseHearth), get(home::show))
+    .add(M::GET, "/sign-in", Public, get(sign_in::show))
+    .add(M::POST, "/sign-in", Public, post(sign_in::submit))
+    .add(M::POST, "/sign-out", Requires(P::UseHearth), post(sign_in::sign_out))
+    .add(M::GET, "/children", Requires(P::SearchChildren), get(children::search))
+    .add(M::GET, "/children/export.csv", Requires(P::SearchChildren), get(children::export_csv))
+    .add(M::GET, "/children/{id}", Requires(P::ViewChildRecord), get(children::show))
+    .add(M::GET, "/overview", Requires(P::ViewAggregates), get(overview::show))
+    .add(M::GET, "/admin/users", Requires(P::ManageUsers), get(admin::users::list))
+    .add(M::POST, "/admin/users", Requires(P::ManageUsers), post(admin::users::create))
+    .add(M::GET, "/admin/users/new", Requires(P::ManageUsers), get(admin::users::new_form))
+    .add(M::GET, "/admin/users/{id}", Requires(P::ManageUsers), get(admin::users::edit_form))
+    .add(M::POST, "/admin/users/{id}", Requires(P::ManageUsers), post(admin::users::update))
+    .add(M::GET, "/admin/api-tokens", Requires(P::ManageApiTokens), get(admin::tokens::list))
+    .add(M::POST, "/admin/api-tokens", Requires(P::ManageApiTokens), post(admin::tokens::create))
+    .add(M::POST, "/admin/api-tokens/{id}/revoke", Requires(P::ManageApiTokens), post(admin::tokens::revoke))
+    .add(M::GET, "/audit", Requires(P::ViewAuditTrail), get(audit::events))
+    .add(M::GET, "/audit/export.csv", Requires(P::ViewAuditTrail), get(audit::export_csv))
+    .add(M::GET, "/audit/access-log", Requires(P::ViewAuditTrail), get(audit::access_log))
+    .add(M::GET, "/healthz", Public, get(health::healthz))
+    .add(M::GET, "/metrics", Public, get(metrics::render))
+    .add(M::GET, "/assets/{*path}", Public, get(assets_handler))
+    .add(M::GET, "/api/v1/openapi.json", Public, get(api::openapi_json))
+    .add(M::GET, "/api/v1/me", Requires(P::UseHearth), get(api::me::show))
+    .add(M::GET, "/api/v1/children", Requires(P::SearchChildren), get(api::children::list))
+    .add(M::GET, "/api/v1/children/{id}", Requires(P::ViewChildRecord), get(api::children::show))
+    .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
+    .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))
+    .add(M::GET, "/api/v1/audit/events", Requires(P::ViewAuditTrail), get(api::audit::events))
+    .add(M::GET, "/api/v1/audit/verify", Requires(P::ViewAuditTrail), get(api::audit::verify))
+}
+
+/// Every route with its declared access, for tests and documentation.
+pub fn route_table() -> Vec<RouteSpec> {
+    table().specs
+}
+
+/// The application router with all cross-cutting layers.
+pub fn router(state: AppState) -> Router {
+    let table = table();
+    table
+        .router
+        .fallback(not_found)
+        // Layers run bottom-up: the last added runs first on the way in.
+        .layer(from_fn(csrf::protect))
+        .layer(from_fn_with_state(state.clone(), session::authenticate))
+        .layer(from_fn(render_errors))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .with_state(state)
+}
+
+async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+async fn assets_handler(axum::extract::Path(path): axum::extract::Path<String>, headers: axum::http::HeaderMap) -> Response {
+    use axum::http::{header, StatusCode};
+    let Some(asset) = assets::lookup(&path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!("\"{}\"", asset.etag);
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, asset.content_type.to_owned()),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, "public, max-age=3600".to_owned()),
+        ],
+        asset.bytes,
+    )
+        .into_response()
+}

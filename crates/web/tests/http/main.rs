@@ -1,0 +1,10 @@
+//! HTTP tests: the real router, in process, against a fresh database per
+//! test on SQLite and on PostgreSQL (see `store::testing`).
+
+mod harness;
+
+mod api;
+mod audit_and_records;
+mod permission_matrix;
+mod security;
+mod sign_in;
