@@ -240,7 +240,7 @@ fn first_monday(year: i32, month: Month) -> Date {
 }
 
 fn last_monday(year: i32, month: Month) -> Date {
-    let last = time::util::days_in_year_month(year, month);
+    let last = month.length(year);
     let mut day = Date::from_calendar_date(year, month, last).unwrap_or(Date::MIN);
     while day.weekday() != Weekday::Monday {
         day -= Duration::days(1);

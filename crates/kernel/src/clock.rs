@@ -78,7 +78,7 @@ pub fn uk_local_date(instant: OffsetDateTime) -> Date {
 }
 
 fn last_sunday(year: i32, month: Month) -> Date {
-    let mut day = Date::from_calendar_date(year, month, time::util::days_in_year_month(year, month)).unwrap_or(Date::MIN);
+    let mut day = Date::from_calendar_date(year, month, month.length(year)).unwrap_or(Date::MIN);
     while day.weekday() != Weekday::Sunday {
         day = day.previous_day().unwrap_or(day);
     }

@@ -6,7 +6,8 @@
 -- auto-numbered primary key, and the few statements that cannot be shared
 -- (trigger bodies) sit side by side under `-- dialect:` markers.
 -- Conventions: instants are TEXT in RFC 3339 UTC with microseconds; dates are
--- TEXT YYYY-MM-DD; money is BIGINT pence; mutable rows carry `version`.
+-- TEXT YYYY-MM-DD; money is BIGINT pence; flags are BIGINT 0 or 1 (sqlx's
+-- Any driver cannot read SQLite's BOOLEAN); mutable rows carry `version`.
 
 CREATE TABLE teams (
     id {{pk}},
@@ -20,7 +21,7 @@ CREATE TABLE users (
     display_name TEXT NOT NULL,
     email TEXT,
     password_hash TEXT NOT NULL,
-    active BOOLEAN NOT NULL,
+    active BIGINT NOT NULL CHECK (active IN (0, 1)),
     created_at TEXT NOT NULL,
     version BIGINT NOT NULL
 );
@@ -54,7 +55,7 @@ CREATE TABLE login_attempts (
     id {{pk}},
     key_hash TEXT NOT NULL,
     at TEXT NOT NULL,
-    succeeded BOOLEAN NOT NULL
+    succeeded BIGINT NOT NULL CHECK (succeeded IN (0, 1))
 );
 CREATE INDEX login_attempts_by_key ON login_attempts (key_hash, at);
 

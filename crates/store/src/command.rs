@@ -11,7 +11,8 @@ use audit_trail::{ChainHead, NewEvent};
 use authz::Actor;
 use kernel::Clock;
 use serde::Serialize;
-use sqlx::any::{Any, AnyConnection};
+use sqlx::any::Any;
+use sqlx::AnyConnection;
 use sqlx::{Row, Transaction};
 use time::OffsetDateTime;
 

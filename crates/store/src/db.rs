@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, AnyPool};
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
 use kernel::Clock;
 use sqlx::Executor;
 

@@ -3,9 +3,9 @@
 //!
 //! Queries are written once in the SQL both databases share and run through
 //! sqlx's `Any` driver, which picks the backend from the database URL at run
-//! time. That keeps column types to the portable primitives (BIGINT, TEXT,
-//! BOOLEAN): instants and dates are fixed-format TEXT ([`timestamp`]), money is
-//! BIGINT pence. The conformance tests in `tests/` run every repository
+//! time. That keeps column types to the portable primitives BIGINT and TEXT:
+//! instants and dates are fixed-format TEXT ([`timestamp`]), money is BIGINT
+//! pence, flags are BIGINT 0 or 1. The conformance tests in `tests/` run every repository
 //! function against both backends.
 //!
 //! Every state change goes through a [`Command`]: one transaction that first

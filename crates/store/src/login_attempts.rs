@@ -24,7 +24,7 @@ pub async fn record(store: &Store, keys: &[String], at: OffsetDateTime, succeede
         sqlx::query("INSERT INTO login_attempts (key_hash, at, succeeded) VALUES ($1, $2, $3)")
             .bind(key_hash)
             .bind(instant_text(at))
-            .bind(succeeded)
+            .bind(i64::from(succeeded))
             .execute(&mut *tx)
             .await?;
     }
@@ -42,8 +42,8 @@ pub async fn recent_failures(store: &Store, key_hash: &str, now: OffsetDateTime,
     )
     .bind(key_hash)
     .bind(since)
-    .bind(false)
-    .bind(true)
+    .bind(0i64)
+    .bind(1i64)
     .fetch_one(store.pool())
     .await?;
     Ok(row.try_get(0)?)

@@ -83,7 +83,7 @@ pub async fn system_counts(store: &Store) -> Result<SystemCounts, StoreError> {
             .and_then(|row| row.try_get::<i64, _>(0))
     };
     Ok(SystemCounts {
-        users: count("SELECT COUNT(*) FROM users WHERE active = TRUE").await?,
+        users: count("SELECT COUNT(*) FROM users WHERE active = 1").await?,
         active_sessions: count("SELECT COUNT(*) FROM sessions").await?,
         live_api_tokens: count("SELECT COUNT(*) FROM api_tokens WHERE revoked_at IS NULL").await?,
         audit_events: count("SELECT seq FROM audit_head WHERE id = 1").await?,

@@ -64,7 +64,7 @@ pub async fn create(cmd: &mut Command, _can: &Can<ManageUsers>, new: NewUser) ->
     .bind(&new.display_name)
     .bind(&new.email)
     .bind(&new.password_hash)
-    .bind(true)
+    .bind(1i64)
     .bind(&at)
     .fetch_one(cmd.conn())
     .await
@@ -112,7 +112,7 @@ pub async fn update(
     )
     .bind(&change.display_name)
     .bind(&change.email)
-    .bind(change.active)
+    .bind(i64::from(change.active))
     .bind(id.get())
     .bind(expected_version)
     .execute(cmd.conn())
@@ -202,7 +202,7 @@ fn user_from_row(row: &AnyRow) -> Result<User, StoreError> {
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
         email: row.try_get("email")?,
-        active: row.try_get("active")?,
+        active: row.try_get::<i64, _>("active")? != 0,
         roles: Vec::new(),
         teams: Vec::new(),
         version: row.try_get("version")?,
@@ -283,7 +283,7 @@ pub async fn credentials(store: &Store, username: &str) -> Result<Option<Credent
     row.map(|row| {
         Ok(Credentials {
             id: UserId::new(row.try_get(0)?),
-            active: row.try_get(1)?,
+            active: row.try_get::<i64, _>(1)? != 0,
             password_hash: row.try_get(2)?,
         })
     })
