@@ -22,10 +22,17 @@ pub fn limits(state: &AppState) -> SessionLimits {
 }
 
 pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    // Copy what is needed out of the request first: the request itself is
+    // not shared across awaits.
     let outcome = if request.uri().path().starts_with("/api/") {
-        from_bearer(&state, &request).await
+        let header = request
+            .headers()
+            .get(header::AUTHORIZATION)
+            .map(|v| v.to_str().map(str::to_owned).unwrap_or_default());
+        from_bearer(&state, header).await
     } else {
-        from_session(&state, &request).await
+        let token = cookie(request.headers(), SESSION_COOKIE).map(str::to_owned);
+        from_session(&state, token).await
     };
     match outcome {
         Ok(Found::Caller(authenticated)) => {
@@ -53,11 +60,11 @@ enum Found {
     ExpiredSession,
 }
 
-async fn from_session(state: &AppState, request: &Request) -> Result<Found, AppError> {
-    let Some(token) = cookie(request.headers(), SESSION_COOKIE) else {
+async fn from_session(state: &AppState, token: Option<String>) -> Result<Found, AppError> {
+    let Some(token) = token else {
         return Ok(Found::Nobody);
     };
-    let Some(session) = sessions::find(&state.store, token).await? else {
+    let Some(session) = sessions::find(&state.store, &token).await? else {
         return Ok(Found::ExpiredSession);
     };
     let now = state.clock.now();
@@ -76,15 +83,11 @@ async fn from_session(state: &AppState, request: &Request) -> Result<Found, AppE
     }))
 }
 
-async fn from_bearer(state: &AppState, request: &Request) -> Result<Found, AppError> {
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+async fn from_bearer(state: &AppState, header: Option<String>) -> Result<Found, AppError> {
+    let Some(value) = header else {
         return Ok(Found::Nobody);
     };
-    let secret = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(AppError::SignInRequired)?;
+    let secret = value.strip_prefix("Bearer ").ok_or(AppError::SignInRequired)?;
     let principal = store::api_tokens::authenticate(&state.store, secret.trim(), state.clock.now())
         .await?
         .ok_or(AppError::SignInRequired)?;

@@ -106,7 +106,7 @@ pub async fn submit(
     cmd.commit().await?;
     login_attempts::record(&state.store, &keys, now, true).await?;
 
-    let mut response = Redirect::see_other(&safe_next(form.next.as_deref())).into_response();
+    let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     let cookies = response.headers_mut();
     let max_age = state.config.session_absolute.whole_seconds();
     if let Ok(value) = secure_cookie(SESSION_COOKIE, &new.token, Some(max_age)).parse() {
@@ -155,7 +155,7 @@ pub async fn sign_out(State(state): State<AppState>, auth: Authorized<UseHearth>
         sessions::end(&mut cmd, session).await?;
         cmd.commit().await?;
     }
-    let mut response = Redirect::see_other("/sign-in").into_response();
+    let mut response = Redirect::to("/sign-in").into_response();
     if let Ok(value) = expired_cookie(SESSION_COOKIE).parse() {
         response.headers_mut().append(header::SET_COOKIE, value);
     }

@@ -69,7 +69,7 @@ async fn admin_changes_are_audited_and_concurrent_edits_refused(db: TestDatabase
         .post_form("/admin/users", &mut browser, &csrf, &[("username", "x"), ("display_name", ""), ("password", "short")])
         .await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in ["a username must be 3 to 64 characters", "Enter the person's full name", "at least 12 characters", "Select at least one role"] {
+    for message in ["a username must be 3 to 64 characters", "full name (up to 100 characters)", "at least 12 characters", "Select at least one role"] {
         assert!(invalid.body.contains(message), "{message}");
     }
     let created = app

@@ -78,5 +78,5 @@ pub async fn revoke(State(state): State<AppState>, auth: Authorized<ManageApiTok
     let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     store::api_tokens::revoke(&mut cmd, &auth.can, id).await?;
     cmd.commit().await?;
-    Ok(Redirect::see_other("/admin/api-tokens").into_response())
+    Ok(Redirect::to("/admin/api-tokens").into_response())
 }

@@ -166,7 +166,7 @@ pub async fn create(State(state): State<AppState>, chrome: Chrome, auth: Authori
         teams: form.all("teams").iter().filter_map(|id| id.parse().ok()).collect(),
     };
     let errors = match accounts::create_user(&state, &auth.can, input.clone()).await {
-        Ok(_) => return Ok(Redirect::see_other("/admin/users").into_response()),
+        Ok(_) => return Ok(Redirect::to("/admin/users").into_response()),
         Err(AppError::Invalid(errors)) => errors,
         Err(other) => return Err(other),
     };
@@ -249,7 +249,7 @@ pub async fn update(
                     store::users::set_password(&mut cmd, &auth.can, id, &hash).await?;
                 }
                 cmd.commit().await?;
-                return Ok(Redirect::see_other("/admin/users").into_response());
+                return Ok(Redirect::to("/admin/users").into_response());
             }
             Err(conflict @ store::StoreError::Conflict { .. }) => errors.push(FieldError::new("display_name", conflict.to_string())),
             Err(other) => return Err(other.into()),
