@@ -92,7 +92,9 @@ fn install_packages(frontend: &Path) {
         return;
     }
     run(
-        Command::new("npm").args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]).current_dir(frontend),
+        Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(frontend),
         "npm ci (installing GOV.UK Frontend and MoJ Frontend)",
     );
 }

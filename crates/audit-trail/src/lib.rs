@@ -168,19 +168,14 @@ impl Verifier {
             });
         }
         if self.head.hash != recorded_head.hash {
-            return Err(ChainBreak::Altered {
-                seq: recorded_head.seq,
-            });
+            return Err(ChainBreak::Altered { seq: recorded_head.seq });
         }
         Ok(self.head)
     }
 }
 
 /// Verifies a whole chain held in memory against its recorded head.
-pub fn verify<'a>(
-    events: impl IntoIterator<Item = &'a Event>,
-    recorded_head: &ChainHead,
-) -> Result<ChainHead, ChainBreak> {
+pub fn verify<'a>(events: impl IntoIterator<Item = &'a Event>, recorded_head: &ChainHead) -> Result<ChainHead, ChainBreak> {
     let mut verifier = Verifier::default();
     for event in events {
         verifier.check(event)?;
@@ -249,13 +244,7 @@ mod tests {
     fn truncating_the_end_is_detected() {
         let (mut events, head) = chain(5);
         events.pop();
-        assert_eq!(
-            verify(&events, &head),
-            Err(ChainBreak::Truncated {
-                expected: 5,
-                found: 4
-            })
-        );
+        assert_eq!(verify(&events, &head), Err(ChainBreak::Truncated { expected: 5, found: 4 }));
     }
 
     #[test]
@@ -263,13 +252,7 @@ mod tests {
         let (mut events, head) = chain(4);
         events[1].body.actor = "user:2".into();
         events[1].hash = event_hash(2, &events[1].prev_hash, &events[1].body);
-        assert_eq!(
-            verify(&events, &head),
-            Err(ChainBreak::BrokenLink {
-                seq: 3,
-                previous: 2
-            })
-        );
+        assert_eq!(verify(&events, &head), Err(ChainBreak::BrokenLink { seq: 3, previous: 2 }));
     }
 
     #[test]

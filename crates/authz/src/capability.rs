@@ -53,9 +53,7 @@ pub fn authorize<C: Capability>(principal: &Principal) -> Result<Can<C>, Denied>
             _capability: PhantomData,
         })
     } else {
-        Err(Denied {
-            permission: C::PERMISSION,
-        })
+        Err(Denied { permission: C::PERMISSION })
     }
 }
 

@@ -11,10 +11,7 @@ use crate::principal::Actor;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DutyViolation {
     #[error("you cannot {action} something you {earlier_part} yourself; another person must do it")]
-    SamePerson {
-        action: &'static str,
-        earlier_part: &'static str,
-    },
+    SamePerson { action: &'static str, earlier_part: &'static str },
     #[error("you have already given an approval in this chain; another person must give the next one")]
     RepeatApproval,
 }
@@ -29,10 +26,7 @@ pub fn ensure_different_people(
     earlier_part: &'static str,
 ) -> Result<(), DutyViolation> {
     if maker == checker || checker == Actor::System {
-        Err(DutyViolation::SamePerson {
-            action,
-            earlier_part,
-        })
+        Err(DutyViolation::SamePerson { action, earlier_part })
     } else {
         Ok(())
     }

@@ -67,13 +67,7 @@ impl Permission {
             Permission::UseHearth => &Role::ALL,
             Permission::SearchChildren | Permission::ViewChildRecord => CASE_READERS,
             Permission::RecordChildren => &[SocialWorker, TeamManager],
-            Permission::ViewAggregates => &[
-                HeadOfService,
-                Director,
-                InternalAuditor,
-                CommitteeMember,
-                FinanceApprover,
-            ],
+            Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],
         }
@@ -127,10 +121,7 @@ mod tests {
     #[test]
     fn only_administrators_manage_accounts() {
         for role in Role::ALL {
-            assert_eq!(
-                Permission::ManageUsers.is_granted_to(role),
-                role == Administrator
-            );
+            assert_eq!(Permission::ManageUsers.is_granted_to(role), role == Administrator);
         }
     }
 }

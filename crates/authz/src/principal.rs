@@ -28,11 +28,7 @@ impl Principal {
 
     /// The roles joined for display, e.g. "Team manager, Panel member".
     pub fn roles_label(&self) -> String {
-        self.roles
-            .iter()
-            .map(|role| role.label())
-            .collect::<Vec<_>>()
-            .join(", ")
+        self.roles.iter().map(|role| role.label()).collect::<Vec<_>>().join(", ")
     }
 }
 

@@ -105,13 +105,10 @@ impl FromStr for Role {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let wanted = s.trim().to_ascii_lowercase().replace('_', "-");
-        Role::ALL
-            .into_iter()
-            .find(|role| role.code() == wanted)
-            .ok_or_else(|| UnknownRole {
-                given: s.to_owned(),
-                expected: Role::codes_list(),
-            })
+        Role::ALL.into_iter().find(|role| role.code() == wanted).ok_or_else(|| UnknownRole {
+            given: s.to_owned(),
+            expected: Role::codes_list(),
+        })
     }
 }
 

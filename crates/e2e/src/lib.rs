@@ -53,11 +53,18 @@ impl Site {
             demo_accounts: true,
         });
         let hash = store::passwords::hash(DEMO_PASSWORD);
-        let report = demo::load(&db.store, db.clock.as_ref(), &county, &hash).await.expect("load the demo county");
+        let report = demo::load(&db.store, db.clock.as_ref(), &county, &hash)
+            .await
+            .expect("load the demo county");
         let mut config = web::WebConfig::standard("Browser Test Council");
         config.demo_accounts = report.demo_accounts.clone();
         let clock: Arc<dyn kernel::Clock> = db.clock.clone();
-        let state = web::AppState::new(db.store.clone(), clock, kernel::WorkingDays::new(kernel::Nation::England, []), config);
+        let state = web::AppState::new(
+            db.store.clone(),
+            clock,
+            kernel::WorkingDays::new(kernel::Nation::England, []),
+            config,
+        );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
         let address = listener.local_addr().expect("local address");
         let app = web::app(state).into_make_service_with_connect_info::<SocketAddr>();
@@ -161,8 +168,20 @@ pub async fn axe_violations(client: &Client) -> Vec<String> {
 /// Signs in through the form.
 pub async fn sign_in(client: &Client, base: &str, username: &str, password: &str) {
     client.goto(&format!("{base}/sign-in")).await.expect("open sign-in");
-    client.find(Locator::Id("username")).await.expect("username").send_keys(username).await.expect("type username");
-    client.find(Locator::Id("password")).await.expect("password").send_keys(password).await.expect("type password");
+    client
+        .find(Locator::Id("username"))
+        .await
+        .expect("username")
+        .send_keys(username)
+        .await
+        .expect("type username");
+    client
+        .find(Locator::Id("password"))
+        .await
+        .expect("password")
+        .send_keys(password)
+        .await
+        .expect("type password");
     client
         .find(Locator::Css("form[action='/sign-in'] button[type=submit]"))
         .await
@@ -181,4 +200,34 @@ pub async fn text_of(client: &Client, css: &str) -> String {
         .text()
         .await
         .expect("element text")
+}
+
+/// Saves a PNG of the page when `HEARTH_SCREENSHOTS` names a folder, so a
+/// person can look at what each role sees.
+pub async fn screenshot(client: &Client, name: &str) {
+    let Ok(folder) = std::env::var("HEARTH_SCREENSHOTS") else {
+        return;
+    };
+    if let Ok(png) = client.screenshot().await {
+        let _ = std::fs::create_dir_all(&folder);
+        let _ = std::fs::write(Path::new(&folder).join(format!("{name}.png")), png);
+    }
+}
+
+/// Waits (up to 10 seconds) until the browser has navigated to `path`, and
+/// returns the path it ends on.
+pub async fn wait_for_path(client: &Client, path: &str) -> String {
+    let mut current = String::new();
+    for _ in 0..100 {
+        current = client.current_url().await.map(|u| u.path().to_owned()).unwrap_or_default();
+        let ready = client
+            .execute("return document.readyState", vec![])
+            .await
+            .is_ok_and(|state| state == "complete");
+        if current == path && ready {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    current
 }

@@ -2,7 +2,7 @@
 //! an axe-core WCAG 2.2 AA check on each page it visits, and signs out.
 
 use authz::Role;
-use e2e::{axe_violations, browser_available, sign_in, text_of, Driver, Site, DEMO_PASSWORD};
+use e2e::{axe_violations, browser_available, screenshot, sign_in, text_of, wait_for_path, Driver, Site, DEMO_PASSWORD};
 use fantoccini::Locator;
 use store::testing::TestBackend;
 
@@ -26,12 +26,12 @@ async fn every_role_signs_in_sees_its_home_and_signs_out() {
 
     for role in Role::ALL {
         sign_in(&client, &site.base, role.code(), DEMO_PASSWORD).await;
-        let url = client.current_url().await.unwrap();
-        assert_eq!(url.path(), "/", "{role}: signing in lands on the home page");
+        assert_eq!(wait_for_path(&client, "/").await, "/", "{role}: signing in lands on the home page");
         let heading = text_of(&client, "h1").await;
         assert!(heading.starts_with("Your work"), "{role}: heading was {heading:?}");
         let shown_role = text_of(&client, "[data-testid=signed-in-role]").await;
         assert!(shown_role.contains(role.label()), "{role}: header shows {shown_role:?}");
+        screenshot(&client, &format!("{}-home", role.code())).await;
         for violation in axe_violations(&client).await {
             failures.push(format!("{role} home: {violation}"));
         }
@@ -45,8 +45,12 @@ async fn every_role_signs_in_sees_its_home_and_signs_out() {
         }
         for href in hrefs.iter().filter(|h| h.as_str() != "/") {
             client.goto(&format!("{}{href}", site.base)).await.unwrap();
+            screenshot(&client, &format!("{}{}", role.code(), href.replace('/', "-"))).await;
             let title = client.title().await.unwrap();
-            assert!(!title.starts_with("You do not have permission"), "{role}: {href} is in the navigation but refused");
+            assert!(
+                !title.starts_with("You do not have permission"),
+                "{role}: {href} is in the navigation but refused"
+            );
             for violation in axe_violations(&client).await {
                 failures.push(format!("{role} {href}: {violation}"));
             }
@@ -58,12 +62,16 @@ async fn every_role_signs_in_sees_its_home_and_signs_out() {
             .click()
             .await
             .unwrap();
-        let url = client.current_url().await.unwrap();
-        assert_eq!(url.path(), "/sign-in", "{role}: signing out returns to sign-in");
+        assert_eq!(
+            wait_for_path(&client, "/sign-in").await,
+            "/sign-in",
+            "{role}: signing out returns to sign-in"
+        );
     }
 
     // A child's record opens for a case reader, and passes axe.
     sign_in(&client, &site.base, Role::SocialWorker.code(), DEMO_PASSWORD).await;
+    wait_for_path(&client, "/").await;
     client
         .find(Locator::Css("table a[href^='/children/']"))
         .await
@@ -72,11 +80,16 @@ async fn every_role_signs_in_sees_its_home_and_signs_out() {
         .await
         .unwrap();
     assert!(text_of(&client, ".govuk-inset-text").await.contains("logged"));
+    screenshot(&client, "child-record").await;
     for violation in axe_violations(&client).await {
         failures.push(format!("child record: {violation}"));
     }
 
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&profile);
-    assert!(failures.is_empty(), "accessibility violations (WCAG 2.2 AA):\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "accessibility violations (WCAG 2.2 AA):\n{}",
+        failures.join("\n")
+    );
 }

@@ -68,8 +68,12 @@ impl Clock for FixedClock {
 pub fn uk_local_date(instant: OffsetDateTime) -> Date {
     let utc = instant.to_offset(UtcOffset::UTC);
     let year = utc.year();
-    let starts = last_sunday(year, Month::March).with_time(Time::MIDNIGHT + Duration::hours(1)).assume_utc();
-    let ends = last_sunday(year, Month::October).with_time(Time::MIDNIGHT + Duration::hours(1)).assume_utc();
+    let starts = last_sunday(year, Month::March)
+        .with_time(Time::MIDNIGHT + Duration::hours(1))
+        .assume_utc();
+    let ends = last_sunday(year, Month::October)
+        .with_time(Time::MIDNIGHT + Duration::hours(1))
+        .assume_utc();
     if utc >= starts && utc < ends {
         (utc + Duration::hours(1)).date()
     } else {

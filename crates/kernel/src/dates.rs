@@ -150,7 +150,10 @@ mod tests {
 
     #[test]
     fn backwards_ranges_are_refused() {
-        assert_eq!(DateRange::new(date!(2026 - 01 - 02), Some(date!(2026 - 01 - 01))), Err(DateRangeError));
+        assert_eq!(
+            DateRange::new(date!(2026 - 01 - 02), Some(date!(2026 - 01 - 01))),
+            Err(DateRangeError)
+        );
         assert!(DateRange::new(date!(2026 - 01 - 02), Some(date!(2026 - 01 - 02))).is_ok());
     }
 

@@ -190,7 +190,7 @@ impl fmt::Display for Money {
         let pounds = (magnitude / 100).to_string();
         let mut grouped = String::with_capacity(pounds.len() + pounds.len() / 3);
         for (index, digit) in pounds.chars().enumerate() {
-            if index > 0 && (pounds.len() - index) % 3 == 0 {
+            if index > 0 && (pounds.len() - index).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(digit);
@@ -238,8 +238,14 @@ mod tests {
 
     #[test]
     fn overflow_is_an_error_not_a_wrap() {
-        assert_eq!(Money::from_pence(i64::MAX).checked_add(Money::from_pence(1)), Err(MoneyError::Overflow));
-        assert_eq!(Money::sum([Money::from_pence(i64::MAX), Money::from_pence(1)]), Err(MoneyError::Overflow));
+        assert_eq!(
+            Money::from_pence(i64::MAX).checked_add(Money::from_pence(1)),
+            Err(MoneyError::Overflow)
+        );
+        assert_eq!(
+            Money::sum([Money::from_pence(i64::MAX), Money::from_pence(1)]),
+            Err(MoneyError::Overflow)
+        );
     }
 
     proptest! {

@@ -60,7 +60,10 @@ impl ProviderType {
 
     /// External providers need a placement agreement and contract monitoring.
     pub fn is_external(self) -> bool {
-        matches!(self, ProviderType::Private | ProviderType::Voluntary | ProviderType::OtherCouncil | ProviderType::OtherPublic)
+        matches!(
+            self,
+            ProviderType::Private | ProviderType::Voluntary | ProviderType::OtherCouncil | ProviderType::OtherPublic
+        )
     }
 }
 

@@ -155,7 +155,11 @@ mod tests {
     fn files_override_defaults_and_bad_values_are_named() {
         let folder = tempfile::tempdir().unwrap();
         let file = folder.path().join("hearth.toml");
-        std::fs::write(&file, "council_name = \"Monmouthshire\"\nnation = \"wales\"\nlocal_closure_days = [\"2026-12-29\"]\n").unwrap();
+        std::fs::write(
+            &file,
+            "council_name = \"Monmouthshire\"\nnation = \"wales\"\nlocal_closure_days = [\"2026-12-29\"]\n",
+        )
+        .unwrap();
         let settings = Settings::load(Some(&file)).unwrap();
         assert_eq!(settings.council_name, "Monmouthshire");
         assert_eq!(settings.nation().unwrap(), Nation::Wales);

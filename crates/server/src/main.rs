@@ -38,5 +38,8 @@ fn main() -> ExitCode {
 fn init_tracing(verbose: bool) {
     let default = if verbose { "info,hearth=debug" } else { "warn" };
     let filter = tracing_subscriber::EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

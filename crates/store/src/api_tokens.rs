@@ -60,14 +60,22 @@ pub async fn create(cmd: &mut Command, can: &Can<ManageApiTokens>, name: &str, r
         revoked_at: None,
         last_used_at: None,
     };
-    cmd.record(Change::new("api_token.created", "api_token", token.id, None::<&ApiToken>, Some(&token)))
-        .await?;
+    cmd.record(Change::new(
+        "api_token.created",
+        "api_token",
+        token.id,
+        None::<&ApiToken>,
+        Some(&token),
+    ))
+    .await?;
     Ok((token, secret))
 }
 
 /// Revokes a token; revoking twice is harmless and recorded once.
 pub async fn revoke(cmd: &mut Command, _can: &Can<ManageApiTokens>, id: ApiTokenId) -> Result<ApiToken, StoreError> {
-    let before = find_with(cmd.conn(), id).await?.ok_or(StoreError::NotFound { entity: "API token" })?;
+    let before = find_with(cmd.conn(), id)
+        .await?
+        .ok_or(StoreError::NotFound { entity: "API token" })?;
     if before.revoked_at.is_some() {
         return Ok(before);
     }
@@ -89,10 +97,7 @@ const COLUMNS: &str = "id, name, role, created_by, created_at, revoked_at, last_
 
 fn from_row(row: &AnyRow) -> Result<ApiToken, StoreError> {
     let optional_instant = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
-        row.try_get::<Option<String>, _>(column)?
-            .as_deref()
-            .map(parse_instant)
-            .transpose()
+        row.try_get::<Option<String>, _>(column)?.as_deref().map(parse_instant).transpose()
     };
     Ok(ApiToken {
         id: ApiTokenId::new(row.try_get("id")?),
@@ -124,17 +129,11 @@ pub async fn authenticate(store: &Store, secret: &str, now: OffsetDateTime) -> R
         return Ok(None);
     }
     let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL");
-    let Some(row) = sqlx::query(&sql)
-        .bind(token_hash(secret))
-        .fetch_optional(store.pool())
-        .await?
-    else {
+    let Some(row) = sqlx::query(&sql).bind(token_hash(secret)).fetch_optional(store.pool()).await? else {
         return Ok(None);
     };
     let token = from_row(&row)?;
-    let stale = token
-        .last_used_at
-        .is_none_or(|used| now - used > time::Duration::minutes(1));
+    let stale = token.last_used_at.is_none_or(|used| now - used > time::Duration::minutes(1));
     if stale {
         sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
             .bind(instant_text(now))

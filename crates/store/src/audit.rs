@@ -77,11 +77,7 @@ pub async fn list(store: &Store, filter: &AuditFilter, page: PageRequest) -> Res
     for value in &binds {
         query = query.bind(value);
     }
-    let rows = query
-        .bind(page.limit())
-        .bind(page.offset())
-        .fetch_all(store.pool())
-        .await?;
+    let rows = query.bind(page.limit()).bind(page.offset()).fetch_all(store.pool()).await?;
     Ok(Page {
         items: rows.iter().map(from_row).collect::<Result<_, _>>()?,
         total,
@@ -108,11 +104,7 @@ pub async fn verify(store: &Store) -> Result<Result<ChainHead, ChainBreak>, Stor
     let mut after = 0i64;
     loop {
         let sql = format!("SELECT {COLUMNS} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2");
-        let rows = sqlx::query(&sql)
-            .bind(after)
-            .bind(BATCH)
-            .fetch_all(store.pool())
-            .await?;
+        let rows = sqlx::query(&sql).bind(after).bind(BATCH).fetch_all(store.pool()).await?;
         if rows.is_empty() {
             break;
         }

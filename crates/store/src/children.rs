@@ -61,7 +61,15 @@ pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, children
             }
             sql.push_str(&format!(
                 "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1)",
-                b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
             ));
         }
         sql.push_str(" RETURNING id, la_child_id");
@@ -88,7 +96,12 @@ pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, children
         }
         let chunk_ids = chunk
             .iter()
-            .map(|child| returned.get(&child.la_child_id).copied().ok_or_else(|| StoreError::corrupt("insert returned no id")))
+            .map(|child| {
+                returned
+                    .get(&child.la_child_id)
+                    .copied()
+                    .ok_or_else(|| StoreError::corrupt("insert returned no id"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         cmd.record(Change {
             action: "child.created_in_bulk",

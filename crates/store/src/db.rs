@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
+use kernel::Clock;
 use sqlx::any::AnyPoolOptions;
 use sqlx::AnyPool;
-use kernel::Clock;
-use sqlx::Executor;
+use sqlx::{Connection, Executor};
 
 use crate::error::StoreError;
 use crate::url::DatabaseUrl;
@@ -50,6 +50,21 @@ impl Store {
             }
             DatabaseUrl::Postgres(_) => Backend::Postgres,
         };
+        // One direct connection first: a pool reports any failure as a
+        // time-out, but people need the real reason (refused, no such
+        // database, bad password).
+        let probe = tokio::time::timeout(Duration::from_secs(10), sqlx::AnyConnection::connect(&url.connect_url())).await;
+        let unavailable = |reason: String| StoreError::Unavailable {
+            url: url.to_string(),
+            reason,
+        };
+        match probe {
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+            }
+            Ok(Err(error)) => return Err(unavailable(describe_connect_error(&error))),
+            Err(_) => return Err(unavailable("no answer within 10 seconds".to_owned())),
+        }
         let options = AnyPoolOptions::new()
             .max_connections(match backend {
                 // SQLite allows one writer at a time; a small pool of readers
@@ -71,13 +86,10 @@ impl Store {
                     Ok(())
                 })
             });
-        let pool = options
-            .connect(&url.connect_url())
-            .await
-            .map_err(|e| StoreError::Unavailable {
-                url: url.to_string(),
-                reason: describe_connect_error(&e),
-            })?;
+        let pool = options.connect(&url.connect_url()).await.map_err(|e| StoreError::Unavailable {
+            url: url.to_string(),
+            reason: describe_connect_error(&e),
+        })?;
         Ok(Store {
             pool,
             backend,

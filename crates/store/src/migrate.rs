@@ -111,9 +111,7 @@ pub async fn run(store: &Store, clock: &dyn Clock) -> Result<MigrationReport, St
 
 async fn apply(store: &Store, migration: &Migration, clock: &dyn Clock) -> Result<(), StoreError> {
     let mut tx = store.pool().begin().await?;
-    sqlx::raw_sql(&render(migration.source, store.backend()))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::raw_sql(&render(migration.source, store.backend())).execute(&mut *tx).await?;
     sqlx::query("INSERT INTO hearth_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")
         .bind(migration.version)
         .bind(migration.name)
@@ -138,9 +136,7 @@ async fn applied_versions(store: &Store) -> Result<Vec<(i64, String)>, StoreErro
 /// Names of the tables the schema defines, for the backend-parity test.
 pub async fn table_names(store: &Store) -> Result<Vec<String>, StoreError> {
     let sql = match store.backend() {
-        Backend::Sqlite => {
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-        }
+        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
         Backend::Postgres => {
             "SELECT CAST(table_name AS TEXT) FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
         }
@@ -181,7 +177,8 @@ mod tests {
 
     #[test]
     fn render_keeps_shared_and_own_dialect_only() {
-        let source = "CREATE TABLE t (id {{pk}});\n-- dialect: sqlite\nSQLITE ONLY;\n-- dialect: postgres\nPG ONLY;\n-- dialect: all\nSHARED;\n";
+        let source =
+            "CREATE TABLE t (id {{pk}});\n-- dialect: sqlite\nSQLITE ONLY;\n-- dialect: postgres\nPG ONLY;\n-- dialect: all\nSHARED;\n";
         let sqlite = render(source, Backend::Sqlite);
         assert!(sqlite.contains("INTEGER PRIMARY KEY AUTOINCREMENT"));
         assert!(sqlite.contains("SQLITE ONLY") && !sqlite.contains("PG ONLY"));

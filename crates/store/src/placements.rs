@@ -56,7 +56,15 @@ pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, placemen
             }
             sql.push_str(&format!(
                 "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1)",
-                b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8, b + 9
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8,
+                b + 9
             ));
         }
         let mut query = sqlx::query(&sql);

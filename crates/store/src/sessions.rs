@@ -80,12 +80,10 @@ pub async fn create(cmd: &mut Command, user_id: UserId, replacing: Option<&str>)
 
 /// The session for a raw cookie token, if it exists (expiry is the caller's check).
 pub async fn find(store: &Store, token: &str) -> Result<Option<Session>, StoreError> {
-    let row = sqlx::query(
-        "SELECT id, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1",
-    )
-    .bind(token_hash(token))
-    .fetch_optional(store.pool())
-    .await?;
+    let row = sqlx::query("SELECT id, user_id, csrf_token, created_at, last_seen_at FROM sessions WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .fetch_optional(store.pool())
+        .await?;
     row.map(|row| {
         Ok(Session {
             id: row.try_get(0)?,

@@ -9,8 +9,7 @@ use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 use crate::error::StoreError;
 
-const INSTANT: &[FormatItem<'static>] =
-    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+const INSTANT: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
 const DATE: &[FormatItem<'static>] = format_description!("[year]-[month]-[day]");
 
 /// `2026-11-22T09:15:00.000000Z`.

@@ -30,10 +30,7 @@ impl DatabaseUrl {
         if text.is_empty() {
             return Err(fail("it is empty"));
         }
-        if let Some(rest) = text
-            .strip_prefix("postgres://")
-            .or_else(|| text.strip_prefix("postgresql://"))
-        {
+        if let Some(rest) = text.strip_prefix("postgres://").or_else(|| text.strip_prefix("postgresql://")) {
             let host = rest.rsplit('@').next().unwrap_or_default();
             if host.is_empty() || host.starts_with('/') {
                 return Err(fail("it names no server"));
@@ -55,9 +52,7 @@ impl DatabaseUrl {
         if text.contains("://") {
             return Err(fail("only sqlite and postgres are supported"));
         }
-        let looks_like_sqlite_file = [".sqlite", ".sqlite3", ".db"]
-            .iter()
-            .any(|ext| text.ends_with(ext));
+        let looks_like_sqlite_file = [".sqlite", ".sqlite3", ".db"].iter().any(|ext| text.ends_with(ext));
         if looks_like_sqlite_file {
             Ok(DatabaseUrl::Sqlite(PathBuf::from(text)))
         } else {

@@ -50,14 +50,37 @@ async fn both_backends_have_the_same_schema(db: TestDatabase) {
     // expected list is derived from the one migration source.
     let tables = migrate::table_names(&db.store).await.unwrap();
     let expected = [
-        "access_log", "api_tokens", "audit_events", "audit_head", "children", "hearth_migrations",
-        "login_attempts", "placements", "providers", "sessions", "team_members", "teams", "user_roles", "users",
+        "access_log",
+        "api_tokens",
+        "audit_events",
+        "audit_head",
+        "children",
+        "hearth_migrations",
+        "login_attempts",
+        "placements",
+        "providers",
+        "sessions",
+        "team_members",
+        "teams",
+        "user_roles",
+        "users",
     ];
     assert_eq!(tables, expected);
     let columns = migrate::column_names(&db.store, "audit_events").await.unwrap();
     assert_eq!(
         columns,
-        ["seq", "at", "actor", "action", "entity", "entity_id", "before_json", "after_json", "prev_hash", "hash"]
+        [
+            "seq",
+            "at",
+            "actor",
+            "action",
+            "entity",
+            "entity_id",
+            "before_json",
+            "after_json",
+            "prev_hash",
+            "hash"
+        ]
     );
 }
 
@@ -101,7 +124,9 @@ async fn concurrent_edits_are_refused(db: TestDatabase) {
         teams: vec![],
     };
     let mut first = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
-    store::users::update(&mut first, &Can::system(), user.id, user.version, edit("First")).await.unwrap();
+    store::users::update(&mut first, &Can::system(), user.id, user.version, edit("First"))
+        .await
+        .unwrap();
     first.commit().await.unwrap();
     // A second editor who loaded the same version loses, visibly.
     let mut second = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
@@ -192,14 +217,22 @@ async fn sessions_and_tokens(db: TestDatabase) {
 
     let can = authz::authorize::<ManageApiTokens>(&store::users::principal(&db.store, admin.id).await.unwrap().unwrap()).unwrap();
     let mut cmd = db.store.begin(can.actor(), db.clock.as_ref()).await.unwrap();
-    let (token, secret) = store::api_tokens::create(&mut cmd, &can, "ledger feed", Role::FinanceOfficer).await.unwrap();
+    let (token, secret) = store::api_tokens::create(&mut cmd, &can, "ledger feed", Role::FinanceOfficer)
+        .await
+        .unwrap();
     cmd.commit().await.unwrap();
-    let principal = store::api_tokens::authenticate(&db.store, &secret, db.clock.now()).await.unwrap().unwrap();
+    let principal = store::api_tokens::authenticate(&db.store, &secret, db.clock.now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(principal.roles, vec![Role::FinanceOfficer]);
     let mut cmd = db.store.begin(can.actor(), db.clock.as_ref()).await.unwrap();
     store::api_tokens::revoke(&mut cmd, &can, token.id).await.unwrap();
     cmd.commit().await.unwrap();
-    assert!(store::api_tokens::authenticate(&db.store, &secret, db.clock.now()).await.unwrap().is_none());
+    assert!(store::api_tokens::authenticate(&db.store, &secret, db.clock.now())
+        .await
+        .unwrap()
+        .is_none());
 }
 
 async fn children_search_and_placements(db: TestDatabase) {
@@ -249,9 +282,13 @@ async fn children_search_and_placements(db: TestDatabase) {
         text: Some(text.into()),
         ..Default::default()
     };
-    let page = store::children::search(&db.store, &search("smith"), PageRequest::new(1, 10)).await.unwrap();
+    let page = store::children::search(&db.store, &search("smith"), PageRequest::new(1, 10))
+        .await
+        .unwrap();
     assert_eq!(page.total, 2);
-    let page = store::children::search(&db.store, &search("SMITH ava"), PageRequest::new(1, 10)).await.unwrap();
+    let page = store::children::search(&db.store, &search("SMITH ava"), PageRequest::new(1, 10))
+        .await
+        .unwrap();
     assert_eq!(page.items.iter().map(|c| c.la_child_id.as_str()).collect::<Vec<_>>(), ["C1"]);
     let by_dob = ChildQuery {
         date_of_birth: Some(date!(2015 - 07 - 09)),

@@ -9,8 +9,22 @@ const DOMAIN_CRATES: &[&str] = &["kernel", "authz", "audit-trail", "children", "
 
 /// Dependencies a domain crate must never have.
 const FORBIDDEN_IN_DOMAIN: &[&str] = &[
-    "sqlx", "axum", "askama", "tokio", "tower", "tower-http", "hyper", "reqwest", "utoipa", "store", "web", "server", "demo",
-    "fantoccini", "async-trait", "futures",
+    "sqlx",
+    "axum",
+    "askama",
+    "tokio",
+    "tower",
+    "tower-http",
+    "hyper",
+    "reqwest",
+    "utoipa",
+    "store",
+    "web",
+    "server",
+    "demo",
+    "fantoccini",
+    "async-trait",
+    "futures",
 ];
 
 fn read(path: &std::path::Path) -> String {
@@ -25,7 +39,11 @@ fn every_rust_file_starts_with_a_module_doc() {
         .filter(|path| !read(path).trim_start().starts_with("//!"))
         .map(|path| path.display().to_string())
         .collect();
-    assert!(offenders.is_empty(), "start these files with a `//!` doc saying what the module is for:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "start these files with a `//!` doc saying what the module is for:\n{}",
+        offenders.join("\n")
+    );
 }
 
 #[test]
@@ -82,7 +100,10 @@ fn every_migration_file_is_listed_once_in_order() {
         .iter()
         .map(|m| format!("{:04}_{}.sql", m.version, m.name))
         .collect();
-    assert_eq!(files, listed, "crates/store/migrations and store::migrate::MIGRATIONS must list the same files in the same order");
+    assert_eq!(
+        files, listed,
+        "crates/store/migrations and store::migrate::MIGRATIONS must list the same files in the same order"
+    );
 }
 
 #[test]
@@ -90,8 +111,16 @@ fn both_backends_get_the_same_tables_from_every_migration() {
     for migration in store::migrate::MIGRATIONS {
         let sqlite = created_tables(&store::migrate::render(migration.source, store::Backend::Sqlite));
         let postgres = created_tables(&store::migrate::render(migration.source, store::Backend::Postgres));
-        assert_eq!(sqlite, postgres, "migration {} creates different tables per backend; keep table DDL outside `-- dialect:` sections", migration.name);
-        assert!(!migration.source.contains("{{") || migration.source.contains("{{pk}}"), "unknown template token in {}", migration.name);
+        assert_eq!(
+            sqlite, postgres,
+            "migration {} creates different tables per backend; keep table DDL outside `-- dialect:` sections",
+            migration.name
+        );
+        assert!(
+            !migration.source.contains("{{") || migration.source.contains("{{pk}}"),
+            "unknown template token in {}",
+            migration.name
+        );
     }
 }
 
@@ -104,20 +133,38 @@ fn created_tables(sql: &str) -> BTreeSet<String> {
 
 #[test]
 fn no_stubs_or_ignored_tests() {
-    let forbidden = [concat!("todo", "!("), concat!("unimplemented", "!("), concat!("#[", "ignore"), concat!("#[should", "_panic")];
+    let forbidden = [
+        concat!("todo", "!("),
+        concat!("unimplemented", "!("),
+        concat!("#[", "ignore"),
+        concat!("#[should", "_panic"),
+    ];
     for path in files_with_extension(&workspace_root().join("crates"), ".rs") {
         let text = read(&path);
         for pattern in forbidden {
-            assert!(!text.contains(pattern), "{} contains `{pattern}`: finish the work or assert today's behaviour with a FIXME", path.display());
+            assert!(
+                !text.contains(pattern),
+                "{} contains `{pattern}`: finish the work or assert today's behaviour with a FIXME",
+                path.display()
+            );
         }
     }
 }
 
 #[test]
 fn only_the_clock_reads_the_time() {
-    let patterns = [concat!("now", "_utc()"), concat!("SystemTime", "::now"), concat!("Local", "::now"), concat!("Instant", "::now")];
+    let patterns = [
+        concat!("now", "_utc()"),
+        concat!("SystemTime", "::now"),
+        concat!("Local", "::now"),
+        concat!("Instant", "::now"),
+    ];
     // Instant is allowed where elapsed time is measured, not where dates are decided.
-    let allowed = ["crates/kernel/src/clock.rs", "crates/web/src/metrics.rs", "crates/server/src/commands/generate.rs"];
+    let allowed = [
+        "crates/kernel/src/clock.rs",
+        "crates/web/src/metrics.rs",
+        "crates/server/src/commands/generate.rs",
+    ];
     for path in files_with_extension(&workspace_root().join("crates"), ".rs") {
         let relative = path.strip_prefix(workspace_root()).unwrap().to_string_lossy().replace('\\', "/");
         if allowed.contains(&relative.as_str()) || relative.contains("/tests/") || relative.contains("/benches/") {
@@ -125,7 +172,10 @@ fn only_the_clock_reads_the_time() {
         }
         let text = read(&path);
         for pattern in patterns {
-            assert!(!text.contains(pattern), "{relative} reads the time with `{pattern}`; take a `&dyn kernel::Clock` so tests can fix the date");
+            assert!(
+                !text.contains(pattern),
+                "{relative} reads the time with `{pattern}`; take a `&dyn kernel::Clock` so tests can fix the date"
+            );
         }
     }
 }
@@ -134,6 +184,10 @@ fn only_the_clock_reads_the_time() {
 fn source_files_stay_readable() {
     for path in files_with_extension(&workspace_root().join("crates"), ".rs") {
         let lines = read(&path).lines().count();
-        assert!(lines <= 800, "{} has {lines} lines; split it by responsibility (aim for under 600)", path.display());
+        assert!(
+            lines <= 800,
+            "{} has {lines} lines; split it by responsibility (aim for under 600)",
+            path.display()
+        );
     }
 }

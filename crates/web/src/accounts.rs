@@ -45,13 +45,19 @@ struct ValidNewUser {
 
 pub fn check_display_name(name: &str, errors: &mut Vec<FieldError>) {
     if name.trim().is_empty() || name.len() > 100 {
-        errors.push(FieldError::new("display_name", "Enter the person's full name (up to 100 characters)"));
+        errors.push(FieldError::new(
+            "display_name",
+            "Enter the person's full name (up to 100 characters)",
+        ));
     }
 }
 
 pub fn check_email(email: Option<&str>, errors: &mut Vec<FieldError>) {
     if email.is_some_and(|e| !e.contains('@') || e.len() > 254 || e.contains(char::is_whitespace)) {
-        errors.push(FieldError::new("email", "Enter an email address in the correct format, like name@council.gov.uk"));
+        errors.push(FieldError::new(
+            "email",
+            "Enter an email address in the correct format, like name@council.gov.uk",
+        ));
     }
 }
 

@@ -20,11 +20,7 @@ pub fn lookup(path: &str) -> Option<Asset> {
     TABLE
         .iter()
         .find(|(name, ..)| *name == path)
-        .map(|(_, bytes, content_type, etag)| Asset {
-            bytes,
-            content_type,
-            etag,
-        })
+        .map(|(_, bytes, content_type, etag)| Asset { bytes, content_type, etag })
 }
 
 /// Every asset's name.

@@ -237,12 +237,7 @@ fn problem_response(report: &ErrorReport) -> Response {
         errors: report.fields.clone(),
     };
     let body = serde_json::to_vec(&problem).unwrap_or_default();
-    (
-        report.status,
-        [(header::CONTENT_TYPE, "application/problem+json")],
-        body,
-    )
-        .into_response()
+    (report.status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
 }
 
 #[cfg(test)]

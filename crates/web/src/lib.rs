@@ -7,9 +7,9 @@
 //! declared access check ([`routes`]). Handlers then take capabilities from
 //! [`auth::Authorized`] to call the store.
 
+mod accounts;
 pub mod api;
 pub mod assets;
-mod accounts;
 pub mod auth;
 mod csv;
 mod error;

@@ -50,16 +50,27 @@ impl Metrics {
         out.push_str("# HELP hearth_http_requests_total HTTP requests by method, route pattern and status.\n");
         out.push_str("# TYPE hearth_http_requests_total counter\n");
         for ((method, route, status), s) in series.iter() {
-            let _ = writeln!(out, "hearth_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "hearth_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}",
+                s.count
+            );
         }
         out.push_str("# HELP hearth_http_request_duration_seconds Time to answer, by method and route pattern.\n");
         out.push_str("# TYPE hearth_http_request_duration_seconds histogram\n");
         for ((method, route, status), s) in series.iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
             for (bound, count) in BUCKETS.iter().zip(s.buckets) {
-                let _ = writeln!(out, "hearth_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}");
+                let _ = writeln!(
+                    out,
+                    "hearth_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {count}"
+                );
             }
-            let _ = writeln!(out, "hearth_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}", s.count);
+            let _ = writeln!(
+                out,
+                "hearth_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
+                s.count
+            );
             let _ = writeln!(out, "hearth_http_request_duration_seconds_sum{{{labels}}} {}", s.sum_seconds);
             let _ = writeln!(out, "hearth_http_request_duration_seconds_count{{{labels}}} {}", s.count);
         }
@@ -88,7 +99,11 @@ pub async fn render(State(state): State<AppState>) -> Response {
     out.push_str("# TYPE hearth_db_pool_connections gauge\n");
     let _ = writeln!(out, "hearth_db_pool_connections{{state=\"open\"}} {}", pool.size);
     let _ = writeln!(out, "hearth_db_pool_connections{{state=\"idle\"}} {}", pool.idle);
-    let _ = writeln!(out, "hearth_db_pool_connections{{state=\"in_use\"}} {}", pool.size.saturating_sub(pool.idle));
+    let _ = writeln!(
+        out,
+        "hearth_db_pool_connections{{state=\"in_use\"}} {}",
+        pool.size.saturating_sub(pool.idle)
+    );
     let _ = writeln!(out, "# HELP hearth_db_pool_max_connections The pool's size limit.\n# TYPE hearth_db_pool_max_connections gauge\nhearth_db_pool_max_connections {}", pool.max);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out).into_response()
 }

@@ -91,7 +91,12 @@ fn table() -> RouteTable {
     .add(M::POST, "/sign-in", Public, post(sign_in::submit))
     .add(M::POST, "/sign-out", Requires(P::UseHearth), post(sign_in::sign_out))
     .add(M::GET, "/children", Requires(P::SearchChildren), get(children::search))
-    .add(M::GET, "/children/export.csv", Requires(P::SearchChildren), get(children::export_csv))
+    .add(
+        M::GET,
+        "/children/export.csv",
+        Requires(P::SearchChildren),
+        get(children::export_csv),
+    )
     .add(M::GET, "/children/{id}", Requires(P::ViewChildRecord), get(children::show))
     .add(M::GET, "/overview", Requires(P::ViewAggregates), get(overview::show))
     .add(M::GET, "/admin/users", Requires(P::ManageUsers), get(admin::users::list))
@@ -100,8 +105,18 @@ fn table() -> RouteTable {
     .add(M::GET, "/admin/users/{id}", Requires(P::ManageUsers), get(admin::users::edit_form))
     .add(M::POST, "/admin/users/{id}", Requires(P::ManageUsers), post(admin::users::update))
     .add(M::GET, "/admin/api-tokens", Requires(P::ManageApiTokens), get(admin::tokens::list))
-    .add(M::POST, "/admin/api-tokens", Requires(P::ManageApiTokens), post(admin::tokens::create))
-    .add(M::POST, "/admin/api-tokens/{id}/revoke", Requires(P::ManageApiTokens), post(admin::tokens::revoke))
+    .add(
+        M::POST,
+        "/admin/api-tokens",
+        Requires(P::ManageApiTokens),
+        post(admin::tokens::create),
+    )
+    .add(
+        M::POST,
+        "/admin/api-tokens/{id}/revoke",
+        Requires(P::ManageApiTokens),
+        post(admin::tokens::revoke),
+    )
     .add(M::GET, "/audit", Requires(P::ViewAuditTrail), get(audit::events))
     .add(M::GET, "/audit/export.csv", Requires(P::ViewAuditTrail), get(audit::export_csv))
     .add(M::GET, "/audit/access-log", Requires(P::ViewAuditTrail), get(audit::access_log))
@@ -111,7 +126,12 @@ fn table() -> RouteTable {
     .add(M::GET, "/api/v1/openapi.json", Public, get(api::openapi_json))
     .add(M::GET, "/api/v1/me", Requires(P::UseHearth), get(api::me::show))
     .add(M::GET, "/api/v1/children", Requires(P::SearchChildren), get(api::children::list))
-    .add(M::GET, "/api/v1/children/{id}", Requires(P::ViewChildRecord), get(api::children::show))
+    .add(
+        M::GET,
+        "/api/v1/children/{id}",
+        Requires(P::ViewChildRecord),
+        get(api::children::show),
+    )
     .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
     .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))
     .add(M::GET, "/api/v1/audit/events", Requires(P::ViewAuditTrail), get(api::audit::events))

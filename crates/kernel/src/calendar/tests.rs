@@ -10,7 +10,13 @@ fn england() -> WorkingDays {
 
 #[test]
 fn the_data_matches_the_rules_except_the_one_off_days() {
-    let one_offs_added = [date!(2020 - 05 - 08), date!(2022 - 06 - 02), date!(2022 - 06 - 03), date!(2022 - 09 - 19), date!(2023 - 05 - 08)];
+    let one_offs_added = [
+        date!(2020 - 05 - 08),
+        date!(2022 - 06 - 02),
+        date!(2022 - 06 - 03),
+        date!(2022 - 09 - 19),
+        date!(2023 - 05 - 08),
+    ];
     let one_offs_removed = [date!(2020 - 05 - 04), date!(2022 - 05 - 30)];
     let calendar = england();
     for year in DATA_YEARS.0..=DATA_YEARS.1 {
@@ -18,7 +24,10 @@ fn the_data_matches_the_rules_except_the_one_off_days() {
         let ruled: BTreeSet<Date> = standard_holidays(year).into_iter().map(|(d, _)| d).collect();
         let extra: Vec<_> = listed.difference(&ruled).filter(|d| !one_offs_added.contains(d)).collect();
         let missing: Vec<_> = ruled.difference(&listed).filter(|d| !one_offs_removed.contains(d)).collect();
-        assert!(extra.is_empty() && missing.is_empty(), "{year}: extra {extra:?}, missing {missing:?}");
+        assert!(
+            extra.is_empty() && missing.is_empty(),
+            "{year}: extra {extra:?}, missing {missing:?}"
+        );
         assert!(listed.len() >= 8, "{year} has {} holidays", listed.len());
     }
 }
@@ -42,10 +51,18 @@ fn easter_2025() {
 #[test]
 fn the_one_off_days_are_holidays() {
     let calendar = england();
-    for day in [date!(2020 - 05 - 08), date!(2022 - 06 - 03), date!(2022 - 09 - 19), date!(2023 - 05 - 08)] {
+    for day in [
+        date!(2020 - 05 - 08),
+        date!(2022 - 06 - 03),
+        date!(2022 - 09 - 19),
+        date!(2023 - 05 - 08),
+    ] {
         assert!(!calendar.is_working_day(day), "{day}");
     }
-    assert!(calendar.is_working_day(date!(2020 - 05 - 04)), "the 2020 early May holiday moved to VE day");
+    assert!(
+        calendar.is_working_day(date!(2020 - 05 - 04)),
+        "the 2020 early May holiday moved to VE day"
+    );
 }
 
 #[test]

@@ -19,7 +19,10 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: DemoArgs) -> 
         today: clock.today(),
         demo_accounts: true,
     };
-    println!("Building the demo county ({} children, seed {}) in {url} ...", args.children, args.seed);
+    println!(
+        "Building the demo county ({} children, seed {}) in {url} ...",
+        args.children, args.seed
+    );
     let county = demo::plan(&options);
     let password = args.demo_password.clone();
     let hash = tokio::task::spawn_blocking(move || store::passwords::hash(&password)).await?;

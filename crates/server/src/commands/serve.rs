@@ -25,8 +25,12 @@ pub async fn serve(state: web::AppState, bind: &str, shown_url: &str) -> anyhow:
         .parse()
         .with_context(|| format!("'{bind}' is not an address to listen on (expected IP:PORT, like 127.0.0.1:8080)"))?;
     let listener = tokio::net::TcpListener::bind(address).await.map_err(|error| match error.kind() {
-        std::io::ErrorKind::AddrInUse => anyhow::anyhow!("cannot listen on {address}: the port is already in use (stop the other program or choose another with --bind)"),
-        std::io::ErrorKind::PermissionDenied => anyhow::anyhow!("cannot listen on {address}: permission denied (ports below 1024 need privileges)"),
+        std::io::ErrorKind::AddrInUse => {
+            anyhow::anyhow!("cannot listen on {address}: the port is already in use (stop the other program or choose another with --bind)")
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            anyhow::anyhow!("cannot listen on {address}: permission denied (ports below 1024 need privileges)")
+        }
         _ => anyhow::anyhow!("cannot listen on {address}: {error}"),
     })?;
     println!("Hearth is serving {shown_url} at http://{address}/ (press Ctrl-C to stop)");

@@ -21,11 +21,7 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, command: UserComman
 
 async fn add(settings: &Settings, clock: Arc<dyn Clock>, args: UserAddArgs) -> anyhow::Result<ExitCode> {
     // Check everything the operator typed before touching the database.
-    let roles = args
-        .roles
-        .iter()
-        .map(|r| r.parse::<Role>())
-        .collect::<Result<Vec<_>, _>>()?;
+    let roles = args.roles.iter().map(|r| r.parse::<Role>()).collect::<Result<Vec<_>, _>>()?;
     let username = store::users::normalise_username(&args.username)?;
     let url = settings.database_url(args.db.database.as_deref())?;
     let password = read_password()?;
@@ -59,7 +55,12 @@ async fn add(settings: &Settings, clock: Arc<dyn Clock>, args: UserAddArgs) -> a
     )
     .await?;
     cmd.commit().await?;
-    println!("created user {} (id {}) with roles: {}", user.username, user.id, user.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(", "));
+    println!(
+        "created user {} (id {}) with roles: {}",
+        user.username,
+        user.id,
+        user.roles.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -74,7 +75,10 @@ fn read_password() -> anyhow::Result<String> {
         eprint!("Password for the new account (input is shown; prefer HEARTH_NEW_PASSWORD): ");
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_owned();
     if password.is_empty() {
         bail!("no password given: set HEARTH_NEW_PASSWORD or pipe it on standard input");

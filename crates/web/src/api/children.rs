@@ -96,7 +96,11 @@ pub async fn list(
 /// One child's record with placements. The read is written to the access log.
 #[utoipa::path(get, path = "/api/v1/children/{id}", tag = "children", params(("id" = i64, Path, description = "Hearth record number")),
     responses((status = 200, body = ChildRecord), (status = 404, body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn show(State(state): State<AppState>, auth: Authorized<ViewChildRecord>, Path(id): Path<String>) -> Result<Json<ChildRecord>, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    auth: Authorized<ViewChildRecord>,
+    Path(id): Path<String>,
+) -> Result<Json<ChildRecord>, AppError> {
     let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
     let child = store::children::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
     store::access_log::record(&state.store, auth.can.actor(), id, AccessKind::ApiView, None, state.clock.now()).await?;

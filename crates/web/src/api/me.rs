@@ -25,7 +25,12 @@ pub async fn show(auth: Authorized<UseHearth>) -> Json<Me> {
     let permissions = authz::Permission::ALL
         .into_iter()
         .filter(|p| principal.holds(*p))
-        .map(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+        .map(|p| {
+            serde_json::to_value(p)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default()
+        })
         .collect();
     Json(Me {
         actor: principal.actor.to_string(),

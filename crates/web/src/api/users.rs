@@ -45,13 +45,19 @@ impl From<User> for Account {
 #[utoipa::path(get, path = "/api/v1/users", tag = "administration",
     responses((status = 200, body = Vec<Account>), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list(State(state): State<AppState>, _auth: Authorized<ManageUsers>) -> Result<Json<Vec<Account>>, AppError> {
-    Ok(Json(store::users::list(&state.store).await?.into_iter().map(Account::from).collect()))
+    Ok(Json(
+        store::users::list(&state.store).await?.into_iter().map(Account::from).collect(),
+    ))
 }
 
 /// Creates an account. Invalid fields are all reported at once.
 #[utoipa::path(post, path = "/api/v1/users", tag = "administration", request_body = NewUserInput,
     responses((status = 201, body = Account), (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
-pub async fn create(State(state): State<AppState>, auth: Authorized<ManageUsers>, ApiJson(input): ApiJson<NewUserInput>) -> Result<(StatusCode, Json<Account>), AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authorized<ManageUsers>,
+    ApiJson(input): ApiJson<NewUserInput>,
+) -> Result<(StatusCode, Json<Account>), AppError> {
     let user = accounts::create_user(&state, &auth.can, input).await?;
     Ok((StatusCode::CREATED, Json(user.into())))
 }

@@ -84,9 +84,7 @@ fn same_origin(headers: &HeaderMap) -> bool {
         headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) {
         (Some("null"), _) => false,
-        (Some(origin), Some(host)) => origin
-            .split_once("://")
-            .is_some_and(|(_, origin_host)| origin_host == host),
+        (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, origin_host)| origin_host == host),
         _ => true,
     }
 }
@@ -136,14 +134,20 @@ mod tests {
     #[test]
     fn cross_site_requests_are_refused() {
         assert!(!same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!same_origin(&headers(&[("origin", "https://evil.example"), ("host", "hearth.council.gov.uk")])));
+        assert!(!same_origin(&headers(&[
+            ("origin", "https://evil.example"),
+            ("host", "hearth.council.gov.uk")
+        ])));
         assert!(!same_origin(&headers(&[("origin", "null")])));
     }
 
     #[test]
     fn same_origin_requests_pass() {
         assert!(same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(same_origin(&headers(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")])));
+        assert!(same_origin(&headers(&[
+            ("origin", "http://127.0.0.1:8080"),
+            ("host", "127.0.0.1:8080")
+        ])));
         assert!(same_origin(&headers(&[])));
     }
 }

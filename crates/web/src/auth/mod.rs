@@ -45,11 +45,7 @@ impl<S: Send + Sync, C: Capability> FromRequestParts<S> for Authorized<C> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let authenticated = parts
-            .extensions
-            .get::<Authenticated>()
-            .cloned()
-            .ok_or(AppError::SignInRequired)?;
+        let authenticated = parts.extensions.get::<Authenticated>().cloned().ok_or(AppError::SignInRequired)?;
         let can = authz::authorize::<C>(&authenticated.principal)?;
         Ok(Authorized {
             principal: authenticated.principal,
@@ -68,10 +64,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|info| info.0.ip()),
+            parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip()),
         ))
     }
 }

@@ -91,8 +91,5 @@ async fn from_bearer(state: &AppState, header: Option<String>) -> Result<Found, 
     let principal = store::api_tokens::authenticate(&state.store, secret.trim(), state.clock.now())
         .await?
         .ok_or(AppError::SignInRequired)?;
-    Ok(Found::Caller(Authenticated {
-        principal,
-        session: None,
-    }))
+    Ok(Found::Caller(Authenticated { principal, session: None }))
 }

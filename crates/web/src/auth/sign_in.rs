@@ -75,7 +75,13 @@ pub async fn submit(
     }
     if is_throttled(&state, &keys, now).await? {
         tracing::warn!("sign-in throttled");
-        return failure_page(&state, chrome, &form, StatusCode::TOO_MANY_REQUESTS, "Too many failed attempts. Wait 15 minutes and try again");
+        return failure_page(
+            &state,
+            chrome,
+            &form,
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed attempts. Wait 15 minutes and try again",
+        );
     }
 
     let credentials = store::users::credentials(&state.store, &username).await?;

@@ -86,7 +86,12 @@ pub async fn chain_status(state: &AppState) -> Result<ChainStatus, AppError> {
     })
 }
 
-pub async fn events(State(state): State<AppState>, chrome: Chrome, _auth: Authorized<ViewAuditTrail>, Query(params): Query<EventParams>) -> Result<Html<String>, AppError> {
+pub async fn events(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    _auth: Authorized<ViewAuditTrail>,
+    Query(params): Query<EventParams>,
+) -> Result<Html<String>, AppError> {
     let request = PageRequest::new(page_number(params.page), 50);
     let found = store::audit::list(&state.store, &params.filter(), request).await?;
     let chain = if params.verify.is_some() {
@@ -107,15 +112,34 @@ pub async fn events(State(state): State<AppState>, chrome: Chrome, _auth: Author
     render(&page)
 }
 
-pub async fn export_csv(State(state): State<AppState>, _auth: Authorized<ViewAuditTrail>, Query(params): Query<EventParams>) -> Result<Response, AppError> {
+pub async fn export_csv(
+    State(state): State<AppState>,
+    _auth: Authorized<ViewAuditTrail>,
+    Query(params): Query<EventParams>,
+) -> Result<Response, AppError> {
     let found = store::audit::list(&state.store, &params.filter(), PageRequest::new(1, 500)).await?;
     let mut csv = CsvWriter::default();
-    csv.row(["seq", "at", "actor", "action", "entity", "entity_id", "before", "after", "prev_hash", "hash"]);
+    csv.row([
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "entity",
+        "entity_id",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
+    ]);
     // Up to 500 rows per page of the export; more via the API's paging.
     let mut rows = found.items;
     let mut next = 2;
     while i64::from(next - 1) * 500 < found.total && next <= 200 {
-        rows.extend(store::audit::list(&state.store, &params.filter(), PageRequest::new(next, 500)).await?.items);
+        rows.extend(
+            store::audit::list(&state.store, &params.filter(), PageRequest::new(next, 500))
+                .await?
+                .items,
+        );
         next += 1;
     }
     for event in &rows {
@@ -151,10 +175,18 @@ struct AccessPage {
     pagination: Pagination,
 }
 
-pub async fn access_log(State(state): State<AppState>, chrome: Chrome, _auth: Authorized<ViewAuditTrail>, Query(params): Query<AccessParams>) -> Result<Html<String>, AppError> {
+pub async fn access_log(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    _auth: Authorized<ViewAuditTrail>,
+    Query(params): Query<AccessParams>,
+) -> Result<Html<String>, AppError> {
     let child = match params.child.trim() {
         "" => None,
-        text => Some(text.parse::<ChildId>().map_err(|_| AppError::invalid("child", "Enter the child's Hearth record number, for example 42"))?),
+        text => Some(
+            text.parse::<ChildId>()
+                .map_err(|_| AppError::invalid("child", "Enter the child's Hearth record number, for example 42"))?,
+        ),
     };
     let request = PageRequest::new(page_number(params.page), 50);
     let found = store::access_log::list(&state.store, child, request).await?;

@@ -42,9 +42,10 @@ impl SearchParams {
     fn to_query(&self, auth: &authz::Principal) -> Result<ChildQuery, FieldError> {
         let date_of_birth = match self.dob.trim() {
             "" => None,
-            text => Some(parse_search_date(text).ok_or_else(|| {
-                FieldError::new("dob", "Enter the date of birth as day/month/year, for example 27/3/2012")
-            })?),
+            text => Some(
+                parse_search_date(text)
+                    .ok_or_else(|| FieldError::new("dob", "Enter the date of birth as day/month/year, for example 27/3/2012"))?,
+            ),
         };
         Ok(ChildQuery {
             text: Some(self.q.clone()),
@@ -134,12 +135,19 @@ pub async fn export_csv(
     auth: Authorized<SearchChildren>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
-    let query = params
-        .to_query(&auth.principal)
-        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let query = params.to_query(&auth.principal).map_err(|e| AppError::Invalid(vec![e]))?;
     let found = store::children::search(&state.store, &query, PageRequest::new(1, 10_000)).await?;
     let mut csv = CsvWriter::default();
-    csv.row(["child_id", "family_name", "given_names", "date_of_birth", "sex", "ethnicity", "team", "allocated_worker"]);
+    csv.row([
+        "child_id",
+        "family_name",
+        "given_names",
+        "date_of_birth",
+        "sex",
+        "ethnicity",
+        "team",
+        "allocated_worker",
+    ]);
     for child in &found.items {
         csv.row([
             child.la_child_id.as_str(),

@@ -66,7 +66,11 @@ impl Chrome {
                     .map(|(label, href, _)| NavItem {
                         label,
                         href,
-                        current: if *href == "/" { path == "/" } else { path.starts_with(href) && !deeper_entry_matches(path, href) },
+                        current: if *href == "/" {
+                            path == "/"
+                        } else {
+                            path.starts_with(href) && !deeper_entry_matches(path, href)
+                        },
                     })
                     .collect()
             })
@@ -162,7 +166,11 @@ impl Pagination {
             }
         };
         let per_page = i64::from(page.request.per_page);
-        let first_item = if page.total == 0 { 0 } else { i64::from(current - 1) * per_page + 1 };
+        let first_item = if page.total == 0 {
+            0
+        } else {
+            i64::from(current - 1) * per_page + 1
+        };
         Pagination {
             previous: (current > 1).then(|| link(current - 1)),
             next: (current < pages).then(|| link(current + 1)),

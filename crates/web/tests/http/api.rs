@@ -20,7 +20,11 @@ async fn tokens_authenticate_and_revoked_tokens_do_not(db: TestDatabase) {
     let me = app.api(Method::GET, "/api/v1/me", Some(&token), None).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json()["roles"][0], "finance-officer");
-    assert!(me.json()["permissions"].as_array().unwrap().iter().any(|p| p == "view-child-record"));
+    assert!(me.json()["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p == "view-child-record"));
 
     let nobody = app.api(Method::GET, "/api/v1/me", None, None).await;
     assert_eq!(nobody.status, StatusCode::UNAUTHORIZED);
@@ -61,7 +65,12 @@ async fn bad_input_names_the_field_in_problem_details(db: TestDatabase) {
     assert_eq!(response.headers.get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
     let problem = response.json();
     assert_eq!(problem["status"], 422);
-    let fields: Vec<&str> = problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, ["username", "display_name", "password", "roles"]);
 
     let wrong_type = serde_json::json!({"username": "ok.name", "display_name": "A", "password": "long enough pass", "roles": "director"});
@@ -79,7 +88,13 @@ async fn bad_input_names_the_field_in_problem_details(db: TestDatabase) {
 
     let openapi = app.api(Method::GET, "/api/v1/openapi.json", None, None).await.json();
     assert!(openapi["openapi"].as_str().unwrap().starts_with("3."));
-    for path in ["/api/v1/me", "/api/v1/children", "/api/v1/children/{id}", "/api/v1/users", "/api/v1/audit/verify"] {
+    for path in [
+        "/api/v1/me",
+        "/api/v1/children",
+        "/api/v1/children/{id}",
+        "/api/v1/users",
+        "/api/v1/audit/verify",
+    ] {
         assert!(openapi["paths"].get(path).is_some(), "{path} missing from the OpenAPI document");
     }
     assert!(openapi["components"]["securitySchemes"]["bearer"].is_object());
@@ -95,7 +110,9 @@ async fn reading_a_child_over_the_api_is_logged(db: TestDatabase) {
     let record = app.api(Method::GET, &format!("/api/v1/children/{child}"), Some(&token), None).await;
     assert_eq!(record.status, StatusCode::OK);
     assert_eq!(record.json()["placements"][0]["weekly_cost_pence"], 520_000);
-    let log = store::access_log::list(&app.db.store, Some(child), store::PageRequest::new(1, 10)).await.unwrap();
+    let log = store::access_log::list(&app.db.store, Some(child), store::PageRequest::new(1, 10))
+        .await
+        .unwrap();
     assert_eq!(log.total, 1);
     assert_eq!(log.items[0].kind, "api-view");
     let missing = app.api(Method::GET, "/api/v1/children/999", Some(&token), None).await;

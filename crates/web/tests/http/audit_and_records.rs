@@ -38,7 +38,13 @@ async fn search_filters_sorts_pages_and_exports(db: TestDatabase) {
     let app = TestApp::new(db);
     let worker = app.user("sam", &[Role::SocialWorker]).await;
     for n in 0..30 {
-        app.child(&format!("K{n:02}"), &format!("Child{n}"), "Jones", if n % 2 == 0 { Some(worker) } else { None }).await;
+        app.child(
+            &format!("K{n:02}"),
+            &format!("Child{n}"),
+            "Jones",
+            if n % 2 == 0 { Some(worker) } else { None },
+        )
+        .await;
     }
     let mut browser = app.session_for(worker).await;
     let first = app.get("/children?q=jones", &mut browser).await;
@@ -66,10 +72,20 @@ async fn admin_changes_are_audited_and_concurrent_edits_refused(db: TestDatabase
     let form = app.get("/admin/users/new", &mut browser).await;
     let csrf = form.csrf_token();
     let invalid = app
-        .post_form("/admin/users", &mut browser, &csrf, &[("username", "x"), ("display_name", ""), ("password", "short")])
+        .post_form(
+            "/admin/users",
+            &mut browser,
+            &csrf,
+            &[("username", "x"), ("display_name", ""), ("password", "short")],
+        )
         .await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for message in ["a username must be 3 to 64 characters", "full name (up to 100 characters)", "at least 12 characters", "Select at least one role"] {
+    for message in [
+        "a username must be 3 to 64 characters",
+        "full name (up to 100 characters)",
+        "at least 12 characters",
+        "Select at least one role",
+    ] {
         assert!(invalid.body.contains(message), "{message}");
     }
     let created = app
@@ -77,17 +93,33 @@ async fn admin_changes_are_audited_and_concurrent_edits_refused(db: TestDatabase
             "/admin/users",
             &mut browser,
             &csrf,
-            &[("username", "pat.lee"), ("display_name", "Pat Lee"), ("password", "a long pass phrase"), ("roles", "panel-member"), ("roles", "director")],
+            &[
+                ("username", "pat.lee"),
+                ("display_name", "Pat Lee"),
+                ("password", "a long pass phrase"),
+                ("roles", "panel-member"),
+                ("roles", "director"),
+            ],
         )
         .await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.body);
-    let events = store::audit::list(&app.db.store, &store::audit::AuditFilter { action: Some("user.created".into()), ..Default::default() }, store::PageRequest::new(1, 10))
-        .await
-        .unwrap();
+    let events = store::audit::list(
+        &app.db.store,
+        &store::audit::AuditFilter {
+            action: Some("user.created".into()),
+            ..Default::default()
+        },
+        store::PageRequest::new(1, 10),
+    )
+    .await
+    .unwrap();
     let latest = &events.items[0];
     assert_eq!(latest.body.actor, format!("user:{admin}"));
     assert!(latest.body.after.as_deref().unwrap().contains("pat.lee"));
-    assert!(!latest.body.after.as_deref().unwrap().contains("argon2"), "no password hash in the trail");
+    assert!(
+        !latest.body.after.as_deref().unwrap().contains("argon2"),
+        "no password hash in the trail"
+    );
 
     let users = store::users::list(&app.db.store).await.unwrap();
     let pat = users.iter().find(|u| u.username == "pat.lee").unwrap();
@@ -112,6 +144,7 @@ async fn committee_members_see_aggregates_only(db: TestDatabase) {
     let overview = app.get("/overview", &mut browser).await;
     assert_eq!(overview.status, StatusCode::OK);
     assert!(overview.body.contains("6 children in placements"));
+    assert!(overview.body.contains("fewer than 5") || !overview.body.contains("withheld"));
     assert!(!overview.body.contains("Secret") && !overview.body.contains("A0"));
     assert_eq!(app.get("/children", &mut browser).await.status, StatusCode::FORBIDDEN);
 }

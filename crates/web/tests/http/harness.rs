@@ -28,7 +28,6 @@ pub fn password_hash() -> &'static str {
 
 pub struct TestApp {
     pub db: TestDatabase,
-    pub state: AppState,
     router: Router,
 }
 
@@ -40,11 +39,7 @@ pub struct Browser {
 
 impl Browser {
     pub fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
     }
 
     pub fn cookie(&self, name: &str) -> Option<&str> {
@@ -94,8 +89,7 @@ impl TestApp {
         let calendar = kernel::WorkingDays::new(kernel::Nation::England, []);
         let state = AppState::new(db.store.clone(), clock, calendar, WebConfig::standard("Test Council"));
         TestApp {
-            router: web::app(state.clone()),
-            state,
+            router: web::app(state),
             db,
         }
     }
@@ -206,7 +200,9 @@ impl TestApp {
         let principal = store::users::principal(&self.db.store, admin).await.unwrap().unwrap();
         let can = authz::authorize::<ManageApiTokens>(&principal).unwrap();
         let mut cmd = self.db.store.begin(can.actor(), self.db.clock.as_ref()).await.unwrap();
-        let (_, secret) = store::api_tokens::create(&mut cmd, &can, &format!("{role} system"), role).await.unwrap();
+        let (_, secret) = store::api_tokens::create(&mut cmd, &can, &format!("{role} system"), role)
+            .await
+            .unwrap();
         cmd.commit().await.unwrap();
         secret
     }
@@ -254,8 +250,5 @@ impl TestApp {
 
 fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

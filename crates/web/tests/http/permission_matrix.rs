@@ -62,7 +62,13 @@ fn every_route_is_declared_and_matches_its_access() {
         let expected = declared
             .get(&key)
             .unwrap_or_else(|| panic!("{} {} is not in permission_matrix.txt; declare who may use it", key.0, key.1));
-        assert_eq!(&actual(route.access), expected, "{} {}: the router's access differs from the matrix", key.0, key.1);
+        assert_eq!(
+            &actual(route.access),
+            expected,
+            "{} {}: the router's access differs from the matrix",
+            key.0,
+            key.1
+        );
     }
     for key in declared.keys() {
         assert!(
@@ -76,8 +82,7 @@ fn every_route_is_declared_and_matches_its_access() {
 
 /// Fills path parameters with ids that exist in the test data.
 fn concrete_path(path: &str, ids: &Ids) -> String {
-    path.replace("{id}", &ids.for_path(path))
-        .replace("{*path}", "hearth.css")
+    path.replace("{id}", &ids.for_path(path)).replace("{*path}", "hearth.css")
 }
 
 struct Ids {
@@ -129,7 +134,10 @@ async fn walks_every_route_with_every_role(db: TestDatabase) {
         match who {
             Who::Public => assert_ne!(anonymous, StatusCode::FORBIDDEN, "{} {path} anonymous", route.method),
             Who::Roles(_) => assert!(
-                anonymous == StatusCode::UNAUTHORIZED || anonymous == StatusCode::SEE_OTHER || anonymous == StatusCode::TEMPORARY_REDIRECT || anonymous == StatusCode::FORBIDDEN,
+                anonymous == StatusCode::UNAUTHORIZED
+                    || anonymous == StatusCode::SEE_OTHER
+                    || anonymous == StatusCode::TEMPORARY_REDIRECT
+                    || anonymous == StatusCode::FORBIDDEN,
                 "{} {path} anonymous got {anonymous}",
                 route.method
             ),

@@ -50,10 +50,19 @@ async fn cross_site_posts_are_refused(db: TestDatabase) {
 async fn security_headers_are_on_every_response(db: TestDatabase) {
     let app = TestApp::new(db);
     let mut browser = Browser::default();
-    for path in ["/sign-in", "/no-such-page", "/healthz", "/api/v1/openapi.json", "/assets/hearth.css"] {
+    for path in [
+        "/sign-in",
+        "/no-such-page",
+        "/healthz",
+        "/api/v1/openapi.json",
+        "/assets/hearth.css",
+    ] {
         let response = app.get(path, &mut browser).await;
         let csp = response.headers.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
-        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(
+            csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}: {csp}"
+        );
         assert!(!csp.contains("unsafe-inline"));
         assert_eq!(response.headers.get(header::X_CONTENT_TYPE_OPTIONS).unwrap(), "nosniff", "{path}");
         assert_eq!(response.headers.get(header::X_FRAME_OPTIONS).unwrap(), "DENY", "{path}");
@@ -61,7 +70,10 @@ async fn security_headers_are_on_every_response(db: TestDatabase) {
     let page = app.get("/sign-in", &mut browser).await;
     assert_eq!(page.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
     assert!(!page.body.contains("<script>"), "no inline script");
-    assert!(page.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(), "HSTS only behind TLS");
+    assert!(
+        page.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none(),
+        "HSTS only behind TLS"
+    );
 }
 
 async fn error_pages_are_styled_and_leak_nothing(db: TestDatabase) {
@@ -92,7 +104,13 @@ async fn health_and_metrics(db: TestDatabase) {
     assert_eq!(health.json()["database"], "reachable");
     let _ = app.get("/sign-in", &mut browser).await;
     let metrics = app.get("/metrics", &mut browser).await;
-    assert!(metrics.body.contains("hearth_http_requests_total{method=\"GET\",route=\"/sign-in\",status=\"200\"} 1"), "{}", metrics.body);
+    assert!(
+        metrics
+            .body
+            .contains("hearth_http_requests_total{method=\"GET\",route=\"/sign-in\",status=\"200\"} 1"),
+        "{}",
+        metrics.body
+    );
     assert!(metrics.body.contains("hearth_db_pool_connections{state=\"open\"}"));
     assert!(metrics.body.contains("hearth_http_request_duration_seconds_bucket"));
 }

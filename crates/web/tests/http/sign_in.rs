@@ -23,7 +23,12 @@ async fn sign_in_shows_the_role_home_and_sign_out_ends_the_session(db: TestDatab
     let (response, mut browser) = app.sign_in("amy", PASSWORD).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     assert_eq!(response.location(), Some("/"));
-    let set_cookie = response.headers.get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let set_cookie = response
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect::<Vec<_>>();
     let session_cookie = set_cookie.iter().find(|c| c.starts_with("__Host-hearth-session=")).unwrap();
     for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
         assert!(session_cookie.contains(attribute), "{session_cookie}");
@@ -55,7 +60,10 @@ async fn wrong_passwords_get_one_generic_message(db: TestDatabase) {
     assert_eq!(unknown_user.status, StatusCode::UNAUTHORIZED);
     for response in [&wrong_password, &unknown_user] {
         assert!(response.body.contains("Enter a correct username and password"));
-        assert!(response.headers.get("set-cookie").is_none_or(|c| !c.to_str().unwrap().contains("hearth-session=")));
+        assert!(response
+            .headers
+            .get("set-cookie")
+            .is_none_or(|c| !c.to_str().unwrap().contains("hearth-session=")));
     }
 }
 
@@ -146,7 +154,12 @@ async fn protected_pages_send_people_to_sign_in_and_back(db: TestDatabase) {
     let page = app.get("/sign-in?next=%2Fchildren%3Fq%3Dsmith", &mut browser).await;
     let csrf = page.csrf_token();
     let signed_in = app
-        .post_form("/sign-in", &mut browser, &csrf, &[("username", "amy"), ("password", PASSWORD), ("next", "/children?q=smith")])
+        .post_form(
+            "/sign-in",
+            &mut browser,
+            &csrf,
+            &[("username", "amy"), ("password", PASSWORD), ("next", "/children?q=smith")],
+        )
         .await;
     assert_eq!(signed_in.location(), Some("/children?q=smith"));
 }

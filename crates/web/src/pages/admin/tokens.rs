@@ -33,7 +33,13 @@ fn when(at: &time::OffsetDateTime) -> String {
     format!("{date} {:02}:{:02} UTC", at.hour(), at.minute())
 }
 
-async fn page(state: &AppState, chrome: Chrome, errors: Vec<FieldError>, name: String, created: Option<(String, String)>) -> Result<TokensPage, AppError> {
+async fn page(
+    state: &AppState,
+    chrome: Chrome,
+    errors: Vec<FieldError>,
+    name: String,
+    created: Option<(String, String)>,
+) -> Result<TokensPage, AppError> {
     Ok(TokensPage {
         chrome,
         tokens: store::api_tokens::list(&state.store).await?,
@@ -48,11 +54,19 @@ pub async fn list(State(state): State<AppState>, chrome: Chrome, _auth: Authoriz
     render(&page(&state, chrome, Vec::new(), String::new(), None).await?)
 }
 
-pub async fn create(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ManageApiTokens>, form: FormData) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ManageApiTokens>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let name = form.text("name");
     let mut errors = Vec::new();
     if name.is_empty() || name.len() > 100 {
-        errors.push(FieldError::new("name", "Enter a name for the token that says which system uses it (up to 100 characters)"));
+        errors.push(FieldError::new(
+            "name",
+            "Enter a name for the token that says which system uses it (up to 100 characters)",
+        ));
     }
     let role = Role::from_str(&form.text("role"));
     if let Err(unknown) = &role {
@@ -73,7 +87,11 @@ pub async fn create(State(state): State<AppState>, chrome: Chrome, auth: Authori
     }
 }
 
-pub async fn revoke(State(state): State<AppState>, auth: Authorized<ManageApiTokens>, Path(id): Path<String>) -> Result<Response, AppError> {
+pub async fn revoke(
+    State(state): State<AppState>,
+    auth: Authorized<ManageApiTokens>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
     let id: ApiTokenId = id.parse().map_err(|_| AppError::NotFound)?;
     let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     store::api_tokens::revoke(&mut cmd, &auth.can, id).await?;

@@ -143,11 +143,7 @@ fn read_common(form: &FormData, errors: &mut Vec<FieldError>) -> Submitted {
     let email = Some(form.text("email")).filter(|e| !e.is_empty());
     accounts::check_email(email.as_deref(), errors);
     let roles = accounts::parse_roles(&form.all("roles"), errors);
-    let teams = form
-        .all("teams")
-        .iter()
-        .filter_map(|id| id.parse::<TeamId>().ok())
-        .collect();
+    let teams = form.all("teams").iter().filter_map(|id| id.parse::<TeamId>().ok()).collect();
     Submitted {
         display_name,
         email,
@@ -156,7 +152,12 @@ fn read_common(form: &FormData, errors: &mut Vec<FieldError>) -> Submitted {
     }
 }
 
-pub async fn create(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ManageUsers>, form: FormData) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ManageUsers>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let input = NewUserInput {
         username: form.text("username"),
         display_name: form.text("display_name"),
@@ -186,7 +187,12 @@ pub async fn create(State(state): State<AppState>, chrome: Chrome, auth: Authori
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
 }
 
-pub async fn edit_form(State(state): State<AppState>, chrome: Chrome, _auth: Authorized<ManageUsers>, Path(id): Path<String>) -> Result<Html<String>, AppError> {
+pub async fn edit_form(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    _auth: Authorized<ManageUsers>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
     let id: UserId = id.parse().map_err(|_| AppError::NotFound)?;
     let user = store::users::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let form = UserForm {
@@ -217,7 +223,10 @@ pub async fn update(
     let version: i64 = form.text("version").parse().unwrap_or(-1);
     let active = form.has("active");
     if auth.can.actor().user_id() == Some(id) && (!active || !submitted.roles.contains(&Role::Administrator)) {
-        errors.push(FieldError::new("roles", "You cannot remove your own administrator role or deactivate yourself; ask another administrator"));
+        errors.push(FieldError::new(
+            "roles",
+            "You cannot remove your own administrator role or deactivate yourself; ask another administrator",
+        ));
     }
     let new_password = form.text("password");
     if !new_password.is_empty() {

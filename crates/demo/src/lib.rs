@@ -1,0 +1,18 @@
+//! The demo county: a synthetic local authority for demos, browser tests
+//! and benchmarks.
+//!
+//! [`plan`] is pure and seeded: the same options give the same county, so a
+//! demo, a screenshot or a benchmark can be reproduced exactly. [`load`]
+//! writes a plan through the store in one audited command. Everything is
+//! invented; the proportions (placement mix, ages, weekly costs) follow the
+//! national figures in the project's domain notes.
+
+mod load;
+mod names;
+mod plan;
+mod plan_children;
+mod plan_providers;
+mod random;
+
+pub use load::{load, LoadReport};
+pub use plan::{plan, ChildPlan, County, Options, PlacementPlan, StaffPlan, TeamPlan};

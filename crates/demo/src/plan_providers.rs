@@ -1,0 +1,154 @@
+//! The county's providers: its own services, independent agencies and
+//! homes, supported accommodation, other councils and a secure home.
+
+use std::collections::BTreeMap;
+
+use placements::PlacementCategory;
+use providers::ProviderType;
+use store::providers::NewProvider;
+
+use crate::names;
+use crate::plan::County;
+use crate::random::Random;
+
+/// Providers able to take each placement category, by index into the
+/// county's provider list.
+#[derive(Debug, Default)]
+pub struct Catalogue {
+    by_category: BTreeMap<PlacementCategory, Vec<usize>>,
+}
+
+impl Catalogue {
+    pub fn pick(&self, random: &mut Random, category: PlacementCategory) -> Option<usize> {
+        self.by_category
+            .get(&category)
+            .filter(|list| !list.is_empty())
+            .map(|list| *random.pick(list))
+    }
+
+    fn add(&mut self, category: PlacementCategory, index: usize) {
+        self.by_category.entry(category).or_default().push(index);
+    }
+}
+
+/// A synthetic postcode: "DC" districts are in the county, others outside.
+pub fn postcode(random: &mut Random, in_county: bool) -> String {
+    const AWAY: [&str; 10] = ["BS", "CF", "NP", "B", "M", "LS", "GL", "HR", "SY", "BA"];
+    let area = if in_county { "DC" } else { random.pick(&AWAY) };
+    let letters = b"ABDEFGHJLNPQRSTUWXYZ";
+    let letter = |r: &mut Random| char::from(*r.pick(letters));
+    format!(
+        "{area}{} {}{}{}",
+        random.between(1, 20),
+        random.between(1, 9),
+        letter(random),
+        letter(random)
+    )
+}
+
+fn urn(random: &mut Random, childrens_home: bool) -> String {
+    if childrens_home {
+        format!("SC{:06}", random.between(100_000, 999_999))
+    } else {
+        format!("{:07}", random.between(1_000_000, 9_999_999))
+    }
+}
+
+pub fn plan_providers(county: &mut County, random: &mut Random, children: usize) -> Catalogue {
+    let mut catalogue = Catalogue::default();
+    let mut push = |county: &mut County, provider: NewProvider, categories: &[PlacementCategory]| {
+        county.providers.push(provider);
+        let index = county.providers.len() - 1;
+        for category in categories {
+            catalogue.add(*category, index);
+        }
+    };
+    push(
+        county,
+        NewProvider {
+            name: "Demo County Council Fostering Service".into(),
+            provider_type: ProviderType::OwnCouncil,
+            ofsted_urn: Some(urn(random, false)),
+            postcode: Some(postcode(random, true)),
+        },
+        &[PlacementCategory::InHouseFoster, PlacementCategory::Kinship],
+    );
+    for name in ["Elm House", "Birch Lodge"] {
+        push(
+            county,
+            NewProvider {
+                name: format!("Demo County Council – {name}"),
+                provider_type: ProviderType::OwnCouncil,
+                ofsted_urn: Some(urn(random, true)),
+                postcode: Some(postcode(random, true)),
+            },
+            &[PlacementCategory::ChildrensHome],
+        );
+    }
+    let scale = children / 100;
+    let groups: [(usize, &str, PlacementCategory, bool); 5] = [
+        ((10 + scale).min(40), "Fostering", PlacementCategory::IndependentFoster, false),
+        ((20 + scale * 2).min(60), "Care", PlacementCategory::ChildrensHome, true),
+        (
+            (8 + scale).min(25),
+            "Supported Living",
+            PlacementCategory::SupportedAccommodation,
+            false,
+        ),
+        (4, "Specialist Support", PlacementCategory::Bespoke, false),
+        (3, "Family Services", PlacementCategory::Other, false),
+    ];
+    for (count, suffix, category, home) in groups {
+        for n in 0..count {
+            let word = names::PROVIDER_WORDS[(n * 7 + suffix.len()) % names::PROVIDER_WORDS.len()];
+            let provider_type = if random.chance(70) {
+                ProviderType::Private
+            } else {
+                ProviderType::Voluntary
+            };
+            let legal = if provider_type == ProviderType::Private { "Ltd" } else { "Trust" };
+            let registered = category != PlacementCategory::Bespoke;
+            let in_county = random.chance(50);
+            push(
+                county,
+                NewProvider {
+                    name: format!(
+                        "{word} {suffix} {legal}{}",
+                        if n >= names::PROVIDER_WORDS.len() {
+                            format!(" {}", n + 1)
+                        } else {
+                            String::new()
+                        }
+                    ),
+                    provider_type,
+                    ofsted_urn: registered.then(|| urn(random, home)),
+                    postcode: Some(postcode(random, in_county)),
+                },
+                &[category],
+            );
+        }
+    }
+    for council in ["Neighbouring Borough Council", "Riverside City Council"] {
+        push(
+            county,
+            NewProvider {
+                name: council.into(),
+                provider_type: ProviderType::OtherCouncil,
+                ofsted_urn: None,
+                postcode: Some(postcode(random, false)),
+            },
+            &[PlacementCategory::InHouseFoster, PlacementCategory::Other],
+        );
+    }
+    push(
+        county,
+        NewProvider {
+            name: "Regional Secure Children's Home".into(),
+            provider_type: ProviderType::OtherPublic,
+            ofsted_urn: Some(urn(random, true)),
+            postcode: Some(postcode(random, false)),
+        },
+        &[PlacementCategory::Secure],
+    );
+    catalogue
+}
