@@ -23,11 +23,13 @@ fn main() {
     }
     println!("cargo::rerun-if-changed=build.rs");
 
-    require_tool("npm");
-    require_tool("node");
-    install_packages(&frontend);
+    println!("cargo::rerun-if-env-changed=HEARTH_NPM");
+    println!("cargo::rerun-if-env-changed=HEARTH_NODE");
+    let npm = tool("npm", "HEARTH_NPM");
+    let node = tool("node", "HEARTH_NODE");
+    install_packages(&npm, &frontend);
     fs::create_dir_all(&out).unwrap_or_else(|e| fail(&format!("cannot create {}: {e}", out.display())));
-    compile_styles(&frontend, &out);
+    compile_styles(&node, &frontend, &out);
 
     let modules = frontend.join("node_modules");
     let mut assets: Vec<(String, PathBuf, &str)> = vec![
@@ -71,20 +73,24 @@ fn fail(message: &str) -> ! {
     exit(1)
 }
 
-fn require_tool(tool: &str) {
-    let found = Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success());
+/// The program to run for `name`: `$override_var` if set, else `name` on
+/// PATH. Stops the build with one line if it does not run.
+fn tool(name: &str, override_var: &str) -> String {
+    let program = std::env::var(override_var).unwrap_or_else(|_| name.to_owned());
+    let found = Command::new(&program).arg("--version").output().is_ok_and(|o| o.status.success());
     if !found {
         fail(&format!(
-            "Hearth's web assets need Node.js and npm on PATH to build, and `{tool}` was not found (install them, for example `apt-get install nodejs npm`)"
+            "Hearth's web assets need Node.js and npm to build, and `{program}` was not found (install them, for example `apt-get install nodejs npm`, or set {override_var})"
         ));
     }
+    program
 }
 
 fn modified(path: &Path) -> Option<std::time::SystemTime> {
     fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
-fn install_packages(frontend: &Path) {
+fn install_packages(npm: &str, frontend: &Path) {
     let lock = frontend.join("package-lock.json");
     let installed = frontend.join("node_modules/.package-lock.json");
     let fresh = matches!((modified(&lock), modified(&installed)), (Some(l), Some(i)) if i >= l);
@@ -92,16 +98,16 @@ fn install_packages(frontend: &Path) {
         return;
     }
     run(
-        Command::new("npm")
+        Command::new(npm)
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
             .current_dir(frontend),
         "npm ci (installing GOV.UK Frontend and MoJ Frontend)",
     );
 }
 
-fn compile_styles(frontend: &Path, out: &Path) {
+fn compile_styles(node: &str, frontend: &Path, out: &Path) {
     run(
-        Command::new("node")
+        Command::new(node)
             .arg("node_modules/sass/sass.js")
             .arg("--load-path=.")
             .args(["--style=compressed", "--no-source-map", "--quiet-deps", "--quiet"])

@@ -43,6 +43,13 @@ async fn every_role_signs_in_sees_its_home_and_signs_out() {
                 hrefs.push(href);
             }
         }
+        // Forms and error pages are checked as well as the navigation.
+        let extra: &[&str] = match role {
+            Role::Administrator => &["/admin/users/new", "/no-such-page"],
+            Role::SocialWorker => &["/children?dob=not-a-date"],
+            _ => &[],
+        };
+        hrefs.extend(extra.iter().map(|s| (*s).to_owned()));
         for href in hrefs.iter().filter(|h| h.as_str() != "/") {
             client.goto(&format!("{}{href}", site.base)).await.unwrap();
             screenshot(&client, &format!("{}{}", role.code(), href.replace('/', "-"))).await;

@@ -54,24 +54,7 @@ pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, children
         let mut sql = String::from(
             "INSERT INTO children (la_child_id, given_names, family_name, date_of_birth, sex, ethnicity, team_id, allocated_worker_id, created_at, version) VALUES ",
         );
-        for (index, _) in chunk.iter().enumerate() {
-            let b = index * 9;
-            if index > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1)",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            ));
-        }
+        sql.push_str(&crate::sql::values_list(chunk.len(), 9, ", 1"));
         sql.push_str(" RETURNING id, la_child_id");
         let mut query = sqlx::query(&sql);
         for child in chunk {

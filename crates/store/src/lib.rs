@@ -25,6 +25,7 @@ pub mod passwords;
 pub mod placements;
 pub mod providers;
 pub mod sessions;
+mod sql;
 pub mod stats;
 pub mod teams;
 #[cfg(any(test, feature = "testing"))]

@@ -49,24 +49,7 @@ pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, placemen
         let mut sql = String::from(
             "INSERT INTO placements (child_id, provider_id, category, place_code, start_date, end_date, weekly_cost_pence, postcode, created_at, version) VALUES ",
         );
-        for (index, _) in chunk.iter().enumerate() {
-            let b = index * 9;
-            if index > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 1)",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            ));
-        }
+        sql.push_str(&crate::sql::values_list(chunk.len(), 9, ", 1"));
         let mut query = sqlx::query(&sql);
         for p in chunk {
             query = query

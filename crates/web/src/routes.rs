@@ -104,6 +104,8 @@ fn table() -> RouteTable {
     .add(M::GET, "/admin/users/new", Requires(P::ManageUsers), get(admin::users::new_form))
     .add(M::GET, "/admin/users/{id}", Requires(P::ManageUsers), get(admin::users::edit_form))
     .add(M::POST, "/admin/users/{id}", Requires(P::ManageUsers), post(admin::users::update))
+    .add(M::GET, "/admin/teams", Requires(P::ManageUsers), get(admin::teams::list))
+    .add(M::POST, "/admin/teams", Requires(P::ManageUsers), post(admin::teams::create))
     .add(M::GET, "/admin/api-tokens", Requires(P::ManageApiTokens), get(admin::tokens::list))
     .add(
         M::POST,

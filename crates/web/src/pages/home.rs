@@ -50,11 +50,7 @@ pub async fn show(State(state): State<AppState>, chrome: Chrome, auth: Authorize
             allocated_worker: principal.actor.user_id(),
             ..Default::default()
         };
-        let page = store::children::search(&state.store, &query, PageRequest::new(1, 10)).await?;
-        Some(ChildList {
-            total: page.total,
-            children: page.items,
-        })
+        Some(first_children(&state, &query).await?)
     } else {
         None
     };
@@ -63,11 +59,7 @@ pub async fn show(State(state): State<AppState>, chrome: Chrome, auth: Authorize
             teams: Some(principal.teams.clone()),
             ..Default::default()
         };
-        let page = store::children::search(&state.store, &query, PageRequest::new(1, 10)).await?;
-        Some(ChildList {
-            total: page.total,
-            children: page.items,
-        })
+        Some(first_children(&state, &query).await?)
     } else {
         None
     };
@@ -102,4 +94,13 @@ pub async fn show(State(state): State<AppState>, chrome: Chrome, auth: Authorize
         chrome,
     };
     render(&page)
+}
+
+/// The first ten children matching `query`, with the total.
+async fn first_children(state: &AppState, query: &ChildQuery) -> Result<ChildList, AppError> {
+    let page = store::children::search(&state.store, query, PageRequest::new(1, 10)).await?;
+    Ok(ChildList {
+        total: page.total,
+        children: page.items,
+    })
 }

@@ -50,6 +50,7 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Children", "/children", Permission::SearchChildren),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
+    ("Teams", "/admin/teams", Permission::ManageUsers),
     ("API tokens", "/admin/api-tokens", Permission::ManageApiTokens),
     ("Audit trail", "/audit", Permission::ViewAuditTrail),
     ("Access log", "/audit/access-log", Permission::ViewAuditTrail),
