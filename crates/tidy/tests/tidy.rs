@@ -5,7 +5,15 @@ use std::collections::BTreeSet;
 use tidy::{crate_folders, files_with_extension, workspace_root};
 
 /// Crates that hold domain rules: pure functions over values, no I/O.
-const DOMAIN_CRATES: &[&str] = &["kernel", "authz", "audit-trail", "children", "providers", "placements"];
+const DOMAIN_CRATES: &[&str] = &[
+    "kernel",
+    "authz",
+    "audit-trail",
+    "children",
+    "providers",
+    "placements",
+    "compliance",
+];
 
 /// Dependencies a domain crate must never have.
 const FORBIDDEN_IN_DOMAIN: &[&str] = &[
