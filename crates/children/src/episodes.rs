@@ -31,7 +31,7 @@ pub struct Episode {
     pub urn: Option<String>,
 }
 
-fn active_at<'a, T>(items: &'a [T], day: Date, start: impl Fn(&T) -> Date, end: impl Fn(&T) -> Option<Date>) -> Option<&'a T> {
+fn active_at<T>(items: &[T], day: Date, start: impl Fn(&T) -> Date, end: impl Fn(&T) -> Option<Date>) -> Option<&T> {
     items.iter().find(|i| start(i) <= day && end(i).is_none_or(|e| day < e))
 }
 
