@@ -99,6 +99,7 @@ fn main() {
                 reviews: &child.reviews,
                 visits: &child.visits,
                 health_assessments: &child.health,
+                peps: &child.health,
             };
             for deadline in all_deadlines(&facts, &timescales, &calendar) {
                 deadlines += 1;

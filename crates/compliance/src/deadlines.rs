@@ -33,6 +33,7 @@ pub enum Obligation {
     Review,
     Visit,
     HealthAssessment,
+    Pep,
 }
 
 impl Obligation {
@@ -44,6 +45,7 @@ impl Obligation {
             Obligation::Review => "Looked-after review",
             Obligation::Visit => "Statutory visit",
             Obligation::HealthAssessment => "Health assessment",
+            Obligation::Pep => "Personal education plan",
         }
     }
 }
@@ -94,6 +96,8 @@ pub struct CareFacts<'a> {
     pub reviews: &'a [Date],
     pub visits: &'a [Date],
     pub health_assessments: &'a [Date],
+    /// Personal education plan meetings.
+    pub peps: &'a [Date],
 }
 
 /// The assessment deadline for a referral on `referral`.
@@ -115,6 +119,7 @@ pub fn all_deadlines(facts: &CareFacts<'_>, timescales: &Timescales, calendar: &
     review_deadlines(facts, timescales, calendar, &mut deadlines);
     visit_deadlines(facts, timescales, &mut deadlines);
     health_deadlines(facts, timescales, calendar, &mut deadlines);
+    pep_deadlines(facts, timescales, calendar, &mut deadlines);
     deadlines.sort_by_key(|d| (d.due, d.obligation));
     deadlines
 }
@@ -219,6 +224,46 @@ fn health_deadlines(facts: &CareFacts<'_>, timescales: &Timescales, calendar: &W
     }
     if is_open_on(facts, due) {
         out.push(Deadline::new(Obligation::HealthAssessment, keyed_to, due));
+    }
+}
+
+/// Personal education plans: for children aged 3 to 17, the first within
+/// the initial working days of becoming looked after, then one in every
+/// school term (due by 31 December, 31 March and 31 July), each keyed to
+/// the previous plan.
+fn pep_deadlines(facts: &CareFacts<'_>, timescales: &Timescales, calendar: &WorkingDays, out: &mut Vec<Deadline>) {
+    let in_education = |day: Date| (3..18).contains(&children_age(facts.date_of_birth, day));
+    let start = facts.became_looked_after;
+    let mut keyed_to = start;
+    let mut due = calendar.add(start, timescales.initial_pep_working_days);
+    for held in facts.peps {
+        if in_education(due) {
+            out.push(Deadline {
+                obligation: Obligation::Pep,
+                due,
+                met_on: Some(*held),
+                keyed_to,
+            });
+        }
+        keyed_to = *held;
+        due = end_of_next_term(*held);
+    }
+    if in_education(due) && is_open_on(facts, due) {
+        out.push(Deadline::new(Obligation::Pep, keyed_to, due));
+    }
+}
+
+/// The last day of the school term after the one `date` falls in. Terms
+/// are taken as autumn (September to December), spring (January to March)
+/// and summer (April to August, holidays included).
+pub fn end_of_next_term(date: Date) -> Date {
+    use time::Month::{December, July, March};
+    let year = date.year();
+    let on = |y: i32, month: time::Month, day: u8| Date::from_calendar_date(y, month, day).unwrap_or(date);
+    match date.month() as u8 {
+        1..=3 => on(year, July, 31),
+        4..=8 => on(year, December, 31),
+        _ => on(year + 1, March, 31),
     }
 }
 

@@ -22,6 +22,7 @@ fn facts<'a>(start: Date, placements: &'a [PlacementFact], reviews: &'a [Date], 
         reviews,
         visits,
         health_assessments: health,
+        peps: &[],
     }
 }
 
@@ -231,4 +232,19 @@ proptest! {
             prop_assert_eq!(Some(pair[1].keyed_to), pair[0].met_on);
         }
     }
+}
+
+#[test]
+fn education_plans_are_termly_for_school_age_children() {
+    let (timescales, calendar) = england();
+    let peps = [date!(2026 - 01 - 20), date!(2026 - 05 - 11)];
+    let mut school_age = facts(date!(2026 - 01 - 05), &[], &[], &[], &[]);
+    school_age.peps = &peps;
+    let deadlines = all_deadlines(&school_age, &timescales, &calendar);
+    let due: Vec<Date> = of(&deadlines, Obligation::Pep).iter().map(|d| d.due).collect();
+    // 10 working days from 5 January; then the end of the next term after each plan.
+    assert_eq!(due, [date!(2026 - 01 - 19), date!(2026 - 07 - 31), date!(2026 - 12 - 31)]);
+    let mut baby = school_age;
+    baby.date_of_birth = date!(2025 - 06 - 01);
+    assert!(of(&all_deadlines(&baby, &timescales, &calendar), Obligation::Pep).is_empty());
 }
