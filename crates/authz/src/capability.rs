@@ -79,6 +79,7 @@ pub mod cap {
         SearchChildren,
         ViewChildRecord,
         RecordChildren,
+        RestrictRecords,
         ViewAggregates,
         ManageUsers,
         ManageApiTokens,

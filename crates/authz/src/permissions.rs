@@ -22,6 +22,8 @@ pub enum Permission {
     ViewChildRecord,
     /// Create children's records and record their care history.
     RecordChildren,
+    /// Limit a child's record to named teams.
+    RestrictRecords,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -34,11 +36,12 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
         Permission::RecordChildren,
+        Permission::RestrictRecords,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -67,6 +70,7 @@ impl Permission {
             Permission::UseHearth => &Role::ALL,
             Permission::SearchChildren | Permission::ViewChildRecord => CASE_READERS,
             Permission::RecordChildren => &[SocialWorker, TeamManager],
+            Permission::RestrictRecords => &[TeamManager, HeadOfService],
             Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],

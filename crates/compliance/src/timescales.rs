@@ -67,6 +67,34 @@ impl Timescales {
         }
     }
 
+    /// Applies named local limits (as in the council's configuration file),
+    /// refusing unknown names and any limit looser than statute.
+    pub fn with_overrides(self, overrides: &std::collections::BTreeMap<String, u32>) -> Result<Timescales, TimescalesError> {
+        let mut local = self;
+        for (name, value) in overrides {
+            let field = match name.as_str() {
+                "assessment_working_days" => &mut local.assessment_working_days,
+                "care_plan_working_days" => &mut local.care_plan_working_days,
+                "placement_plan_working_days" => &mut local.placement_plan_working_days,
+                "first_review_working_days" => &mut local.first_review_working_days,
+                "second_review_months" => &mut local.second_review_months,
+                "later_review_months" => &mut local.later_review_months,
+                "first_visit_days" => &mut local.first_visit_days,
+                "visit_weeks_first_year" => &mut local.visit_weeks_first_year,
+                "visit_months_long_term" => &mut local.visit_months_long_term,
+                "visit_weeks_after_first_year" => &mut local.visit_weeks_after_first_year,
+                "initial_health_working_days" => &mut local.initial_health_working_days,
+                "health_months_under_five" => &mut local.health_months_under_five,
+                "health_months_five_and_over" => &mut local.health_months_five_and_over,
+                "initial_pep_working_days" => &mut local.initial_pep_working_days,
+                "due_soon_days" => &mut local.due_soon_days,
+                _ => return Err(TimescalesError::Unknown { name: name.clone() }),
+            };
+            *field = *value;
+        }
+        self.tightened(&local)
+    }
+
     /// Applies a council's local limits, refusing any looser than statute.
     pub fn tightened(self, local: &Timescales) -> Result<Timescales, TimescalesError> {
         let pairs = [
@@ -136,6 +164,8 @@ pub enum TimescalesError {
     LooserThanStatute { name: &'static str, statutory: u32, proposed: u32 },
     #[error("{name} cannot be zero")]
     Zero { name: &'static str },
+    #[error("'{name}' is not a timescale Hearth knows")]
+    Unknown { name: String },
 }
 
 #[cfg(test)]
@@ -160,6 +190,10 @@ mod tests {
             later_review_months: 7,
             ..statutory
         };
+        let overrides = std::collections::BTreeMap::from([("later_review_months".to_owned(), 4)]);
+        assert_eq!(statutory.with_overrides(&overrides).unwrap().later_review_months, 4);
+        let unknown = std::collections::BTreeMap::from([("tea_breaks".to_owned(), 4)]);
+        assert!(statutory.with_overrides(&unknown).is_err());
         let err = statutory.tightened(&looser).unwrap_err();
         assert_eq!(
             err.to_string(),

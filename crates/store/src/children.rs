@@ -28,6 +28,8 @@ pub struct ChildSummary {
     pub team_name: Option<String>,
     pub allocated_worker_id: Option<UserId>,
     pub worker_name: Option<String>,
+    /// Limited to named teams; others see only that it exists.
+    pub restricted: bool,
     pub version: i64,
 }
 
@@ -48,44 +50,9 @@ pub struct NewChild {
 /// batch; returns their ids in input order. Used by imports and the
 /// synthetic-data generator.
 pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, children: &[NewChild]) -> Result<Vec<ChildId>, StoreError> {
-    let at = cmd.at_text();
     let mut ids = Vec::with_capacity(children.len());
     for chunk in children.chunks(200) {
-        let mut sql = String::from(
-            "INSERT INTO children (la_child_id, given_names, family_name, date_of_birth, sex, ethnicity, team_id, allocated_worker_id, created_at, version) VALUES ",
-        );
-        sql.push_str(&crate::sql::values_list(chunk.len(), 9, ", 1"));
-        sql.push_str(" RETURNING id, la_child_id");
-        let mut query = sqlx::query(&sql);
-        for child in chunk {
-            query = query
-                .bind(&child.la_child_id)
-                .bind(&child.given_names)
-                .bind(&child.family_name)
-                .bind(date_text(child.date_of_birth))
-                .bind(&child.sex)
-                .bind(&child.ethnicity)
-                .bind(child.team_id.map(TeamId::get))
-                .bind(child.allocated_worker_id.map(UserId::get))
-                .bind(&at);
-        }
-        let rows = query
-            .fetch_all(cmd.conn())
-            .await
-            .map_err(|e| StoreError::on_unique(e, "la_child_id", "a child with that id already exists; ids are never reused"))?;
-        let mut returned = std::collections::HashMap::with_capacity(rows.len());
-        for row in &rows {
-            returned.insert(row.try_get::<String, _>(1)?, ChildId::new(row.try_get(0)?));
-        }
-        let chunk_ids = chunk
-            .iter()
-            .map(|child| {
-                returned
-                    .get(&child.la_child_id)
-                    .copied()
-                    .ok_or_else(|| StoreError::corrupt("insert returned no id"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let chunk_ids = insert_rows(cmd, chunk).await?;
         cmd.record(Change {
             action: "child.created_in_bulk",
             entity: "child",
@@ -102,8 +69,53 @@ pub async fn insert_many(cmd: &mut Command, _can: &Can<RecordChildren>, children
     Ok(ids)
 }
 
+/// Inserts one child; the caller records the audit event with the details.
+pub(crate) async fn insert_one(cmd: &mut Command, _can: &Can<RecordChildren>, child: &NewChild) -> Result<ChildId, StoreError> {
+    Ok(insert_rows(cmd, std::slice::from_ref(child)).await?[0])
+}
+
+async fn insert_rows(cmd: &mut Command, chunk: &[NewChild]) -> Result<Vec<ChildId>, StoreError> {
+    let at = cmd.at_text();
+    let mut sql = String::from(
+        "INSERT INTO children (la_child_id, given_names, family_name, date_of_birth, sex, ethnicity, team_id, allocated_worker_id, created_at, name_keys, version) VALUES ",
+    );
+    sql.push_str(&crate::sql::values_list(chunk.len(), 10, ", 1"));
+    sql.push_str(" RETURNING id, la_child_id");
+    let mut query = sqlx::query(&sql);
+    for child in chunk {
+        query = query
+            .bind(&child.la_child_id)
+            .bind(&child.given_names)
+            .bind(&child.family_name)
+            .bind(date_text(child.date_of_birth))
+            .bind(&child.sex)
+            .bind(&child.ethnicity)
+            .bind(child.team_id.map(TeamId::get))
+            .bind(child.allocated_worker_id.map(UserId::get))
+            .bind(&at)
+            .bind(children::names::name_keys(&child.given_names, &child.family_name));
+    }
+    let rows = query
+        .fetch_all(cmd.conn())
+        .await
+        .map_err(|e| StoreError::on_unique(e, "la_child_id", "a child with that id already exists; ids are never reused"))?;
+    let mut returned = std::collections::HashMap::with_capacity(rows.len());
+    for row in &rows {
+        returned.insert(row.try_get::<String, _>(1)?, ChildId::new(row.try_get(0)?));
+    }
+    chunk
+        .iter()
+        .map(|child| {
+            returned
+                .get(&child.la_child_id)
+                .copied()
+                .ok_or_else(|| StoreError::corrupt("insert returned no id"))
+        })
+        .collect()
+}
+
 const SUMMARY_SELECT: &str = "SELECT c.id, c.la_child_id, c.given_names, c.family_name, c.date_of_birth, c.sex, c.ethnicity,
-        c.team_id, t.name AS team_name, c.allocated_worker_id, u.display_name AS worker_name, c.version
+        c.team_id, t.name AS team_name, c.allocated_worker_id, u.display_name AS worker_name, c.restricted, c.version
     FROM children c
     LEFT JOIN teams t ON t.id = c.team_id
     LEFT JOIN users u ON u.id = c.allocated_worker_id";
@@ -121,6 +133,7 @@ fn summary_from_row(row: &AnyRow) -> Result<ChildSummary, StoreError> {
         team_name: row.try_get("team_name")?,
         allocated_worker_id: row.try_get::<Option<i64>, _>("allocated_worker_id")?.map(UserId::new),
         worker_name: row.try_get("worker_name")?,
+        restricted: row.try_get::<i64, _>("restricted")? != 0,
         version: row.try_get("version")?,
     })
 }

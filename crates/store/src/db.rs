@@ -101,6 +101,7 @@ impl Store {
     pub async fn open(url: &DatabaseUrl, clock: &dyn Clock) -> Result<Store, StoreError> {
         let store = Store::connect(url).await?;
         crate::migrate::run(&store, clock).await?;
+        crate::child_records::backfill_name_keys(&store).await?;
         Ok(store)
     }
 

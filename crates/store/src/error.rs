@@ -11,6 +11,8 @@ pub enum StoreError {
     Conflict { entity: &'static str },
     #[error("{message}")]
     Duplicate { field: &'static str, message: String },
+    #[error("{}", .0.join("; "))]
+    Rejected(Vec<String>),
     #[error("a command changed data without recording an audit event")]
     Unaudited,
     #[error("migration {version} ({name}) has changed since it was applied; migrations must never be edited")]

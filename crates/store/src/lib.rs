@@ -14,16 +14,22 @@
 
 pub mod access_log;
 pub mod api_tokens;
+pub mod assessments;
 pub mod audit;
+pub mod care_history;
+pub mod casework;
+pub mod child_records;
 pub mod children;
 mod command;
 mod db;
+pub mod deadlines;
 mod error;
 pub mod login_attempts;
 pub mod migrate;
 pub mod passwords;
 pub mod placements;
 pub mod providers;
+pub mod restrictions;
 pub mod sessions;
 mod sql;
 pub mod stats;

@@ -26,11 +26,18 @@ pub struct Migration {
 
 /// The whole history, oldest first. A tidy test checks this list against the
 /// files in the migrations folder.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    source: include_str!("../migrations/0001_foundation.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        source: include_str!("../migrations/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "child_records",
+        source: include_str!("../migrations/0002_child_records.sql"),
+    },
+];
 
 /// The SQL for `backend`.
 pub fn render(source: &str, backend: Backend) -> String {

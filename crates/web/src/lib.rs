@@ -15,6 +15,7 @@ mod csv;
 mod error;
 mod form;
 mod health;
+mod input;
 pub mod metrics;
 mod pages;
 pub mod routes;
@@ -43,6 +44,10 @@ pub struct WebConfig {
     pub login_window: Duration,
     /// Demo mode shows the demo accounts on the sign-in page.
     pub demo_accounts: Vec<(String, String)>,
+    /// Statutory timescales, as tightened by the council.
+    pub timescales: compliance::Timescales,
+    /// Local timescale for placement needs assessments, in working days.
+    pub placement_needs_working_days: u32,
 }
 
 impl WebConfig {
@@ -56,6 +61,20 @@ impl WebConfig {
             login_max_failures: 5,
             login_window: Duration::minutes(15),
             demo_accounts: Vec::new(),
+            timescales: compliance::Timescales::statutory(kernel::Nation::England),
+            placement_needs_working_days: 10,
+        }
+    }
+}
+
+impl AppState {
+    /// The deadline rules for today.
+    pub fn rules(&self) -> store::deadlines::Rules<'_> {
+        store::deadlines::Rules {
+            timescales: &self.config.timescales,
+            calendar: &self.calendar,
+            placement_needs_working_days: self.config.placement_needs_working_days,
+            today: self.clock.today(),
         }
     }
 }
@@ -68,6 +87,8 @@ pub struct AppState {
     pub calendar: Arc<WorkingDays>,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<metrics::Metrics>,
+    /// Versioned code sets for forms and validation.
+    pub codes: Arc<children::codes::CodeSets>,
 }
 
 impl AppState {
@@ -78,6 +99,7 @@ impl AppState {
             calendar: Arc::new(calendar),
             config: Arc::new(config),
             metrics: Arc::new(metrics::Metrics::default()),
+            codes: Arc::new(children::codes::CodeSets::standard()),
         }
     }
 }

@@ -16,7 +16,7 @@ use axum::Router;
 
 use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
-use crate::pages::{admin, audit, children, home, overview};
+use crate::pages::{admin, audit, children, home, overview, record, record_forms, trays};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -97,7 +97,89 @@ fn table() -> RouteTable {
         Requires(P::SearchChildren),
         get(children::export_csv),
     )
-    .add(M::GET, "/children/{id}", Requires(P::ViewChildRecord), get(children::show))
+    .add(M::GET, "/children/new", Requires(P::RecordChildren), get(record_forms::new_form))
+    .add(M::POST, "/children", Requires(P::RecordChildren), post(record_forms::create))
+    .add(M::GET, "/children/{id}", Requires(P::ViewChildRecord), get(record::show))
+    .add(
+        M::GET,
+        "/children/{id}/chronology",
+        Requires(P::ViewChildRecord),
+        get(record::chronology),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/break-glass",
+        Requires(P::ViewChildRecord),
+        post(record::break_glass),
+    )
+    .add(
+        M::GET,
+        "/children/{id}/edit",
+        Requires(P::RecordChildren),
+        get(record_forms::edit_form),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/edit",
+        Requires(P::RecordChildren),
+        post(record_forms::update),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/care",
+        Requires(P::RecordChildren),
+        post(record_forms::care_change),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/events",
+        Requires(P::RecordChildren),
+        post(record_forms::record_event),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/placement-plan",
+        Requires(P::RecordChildren),
+        post(record_forms::placement_plan),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/assessments",
+        Requires(P::RecordChildren),
+        post(record_forms::start_assessment),
+    )
+    .add(
+        M::POST,
+        "/assessments/{id}",
+        Requires(P::RecordChildren),
+        post(record_forms::assessment_step),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/allocation",
+        Requires(P::RecordChildren),
+        post(record_forms::allocate),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/addresses",
+        Requires(P::RecordChildren),
+        post(record_forms::add_address),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/relationships",
+        Requires(P::RecordChildren),
+        post(record_forms::add_relationship),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/restriction",
+        Requires(P::RestrictRecords),
+        post(record_forms::restrict),
+    )
+    .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
+    .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))
     .add(M::GET, "/overview", Requires(P::ViewAggregates), get(overview::show))
     .add(M::GET, "/admin/users", Requires(P::ManageUsers), get(admin::users::list))
     .add(M::POST, "/admin/users", Requires(P::ManageUsers), post(admin::users::create))
@@ -133,6 +215,18 @@ fn table() -> RouteTable {
         "/api/v1/children/{id}",
         Requires(P::ViewChildRecord),
         get(api::children::show),
+    )
+    .add(
+        M::GET,
+        "/api/v1/children/{id}/deadlines",
+        Requires(P::ViewChildRecord),
+        get(api::children::deadlines),
+    )
+    .add(
+        M::POST,
+        "/api/v1/children/{id}/events",
+        Requires(P::RecordChildren),
+        post(api::children::record_event),
     )
     .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
     .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))

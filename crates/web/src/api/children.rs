@@ -1,7 +1,7 @@
 //! Children over the API. Reading one child's record is logged in the access
 //! log exactly as a page view is.
 
-use authz::cap::{SearchChildren, ViewChildRecord};
+use authz::cap::{RecordChildren, SearchChildren, ViewChildRecord};
 use axum::extract::{Path, Query, State};
 use axum::Json;
 use kernel::ChildId;
@@ -103,6 +103,9 @@ pub async fn show(
 ) -> Result<Json<ChildRecord>, AppError> {
     let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
     let child = store::children::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    if !store::restrictions::may_see(&state.store, &auth.principal, id, state.clock.now()).await? {
+        return Err(AppError::Refused("this record is restricted to named teams".to_owned()));
+    }
     store::access_log::record(&state.store, auth.can.actor(), id, AccessKind::ApiView, None, state.clock.now()).await?;
     let placements = store::placements::for_child(&state.store, id)
         .await?
@@ -120,4 +123,97 @@ pub async fn show(
         child: child.into(),
         placements,
     }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct DeadlineItem {
+    /// assessment, care-plan, placement-plan, review, visit, health-assessment or pep.
+    pub obligation: String,
+    /// ISO 8601 date.
+    pub due: String,
+    pub met_on: Option<String>,
+    /// overdue, due-soon, upcoming, completed-late or completed.
+    pub status: String,
+}
+
+/// Every statutory deadline for the child's current period of care and assessments.
+#[utoipa::path(get, path = "/api/v1/children/{id}/deadlines", tag = "children", params(("id" = i64, Path, description = "Hearth record number")),
+    responses((status = 200, body = Vec<DeadlineItem>), (status = 403, body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn deadlines(
+    State(state): State<AppState>,
+    auth: Authorized<ViewChildRecord>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<DeadlineItem>>, AppError> {
+    let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
+    if !store::restrictions::may_see(&state.store, &auth.principal, id, state.clock.now()).await? {
+        return Err(AppError::Refused("this record is restricted to named teams".to_owned()));
+    }
+    store::access_log::record(
+        &state.store,
+        auth.can.actor(),
+        id,
+        AccessKind::ApiView,
+        Some("deadlines"),
+        state.clock.now(),
+    )
+    .await?;
+    Ok(Json(deadline_items(&state, id).await?))
+}
+
+async fn deadline_items(state: &AppState, id: ChildId) -> Result<Vec<DeadlineItem>, AppError> {
+    let lines = store::deadlines::for_child(&state.store, id, &state.rules()).await?;
+    Ok(lines
+        .into_iter()
+        .map(|l| DeadlineItem {
+            obligation: serde_json::to_value(l.deadline.obligation)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            due: kernel::dates::format_iso_date(l.deadline.due),
+            met_on: l.deadline.met_on.map(kernel::dates::format_iso_date),
+            status: crate::pages::trays::status_code(l.status).to_owned(),
+        })
+        .collect())
+}
+
+/// A dated event to record: a care plan, review, visit, health assessment or education plan.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvent {
+    /// care-plan, review, visit, health-assessment or pep.
+    pub kind: String,
+    /// ISO 8601 date, not in the future.
+    pub occurred_on: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Records an event against the child; deadlines follow from it.
+#[utoipa::path(post, path = "/api/v1/children/{id}/events", tag = "children", params(("id" = i64, Path, description = "Hearth record number")), request_body = NewEvent,
+    responses((status = 201, body = Vec<DeadlineItem>), (status = 422, body = crate::error::Problem, content_type = "application/problem+json")))]
+pub async fn record_event(
+    State(state): State<AppState>,
+    auth: Authorized<RecordChildren>,
+    Path(id): Path<String>,
+    crate::api::ApiJson(event): crate::api::ApiJson<NewEvent>,
+) -> Result<(axum::http::StatusCode, Json<Vec<DeadlineItem>>), AppError> {
+    let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
+    store::children::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    if !store::restrictions::may_see(&state.store, &auth.principal, id, state.clock.now()).await? {
+        return Err(AppError::Refused("this record is restricted to named teams".to_owned()));
+    }
+    let kind = event
+        .kind
+        .parse::<store::casework::EventKind>()
+        .map_err(|e| AppError::invalid("kind", e))?;
+    let on = kernel::dates::parse_iso_date(&event.occurred_on).map_err(|e| AppError::invalid("occurred_on", e.to_string()))?;
+    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
+    store::casework::record_event(&mut cmd, &auth.can, id, kind, on, &event.notes, state.clock.today())
+        .await
+        .map_err(|e| match e {
+            store::StoreError::Rejected(m) => AppError::invalid("occurred_on", m.join("; ")),
+            other => other.into(),
+        })?;
+    cmd.commit().await?;
+    Ok((axum::http::StatusCode::CREATED, Json(deadline_items(&state, id).await?)))
 }

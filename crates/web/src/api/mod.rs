@@ -31,6 +31,8 @@ use crate::error::{AppError, FieldError, Problem};
         me::show,
         children::list,
         children::show,
+        children::deadlines,
+        children::record_event,
         users::list,
         users::create,
         audit::events,

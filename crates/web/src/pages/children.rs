@@ -4,14 +4,11 @@
 //! no view goes unrecorded.
 
 use askama::Template;
-use authz::cap::{SearchChildren, ViewChildRecord};
-use axum::extract::{Path, Query, State};
-use axum::response::{Html, Response};
-use kernel::ChildId;
+use authz::cap::SearchChildren;
+use axum::extract::{Query, State};
+use axum::response::Response;
 use serde::Deserialize;
-use store::access_log::AccessKind;
 use store::children::{ChildQuery, ChildSort, ChildSummary};
-use store::placements::Placement;
 use store::PageRequest;
 
 use crate::auth::Authorized;
@@ -43,7 +40,7 @@ impl SearchParams {
         let date_of_birth = match self.dob.trim() {
             "" => None,
             text => Some(
-                parse_search_date(text)
+                crate::input::parse_date(text)
                     .ok_or_else(|| FieldError::new("dob", "Enter the date of birth as day/month/year, for example 27/3/2012"))?,
             ),
         };
@@ -69,19 +66,6 @@ impl SearchParams {
             ("sort", &self.sort),
         ])
     }
-}
-
-/// Accepts 27/3/2012, 27-03-2012 or 2012-03-27.
-fn parse_search_date(text: &str) -> Option<time::Date> {
-    if let Ok(date) = kernel::dates::parse_iso_date(text) {
-        return Some(date);
-    }
-    let parts: Vec<&str> = text.split(['/', '-', '.', ' ']).filter(|p| !p.is_empty()).collect();
-    let [day, month, year] = parts.as_slice() else {
-        return None;
-    };
-    let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
-    time::Date::from_calendar_date(year.parse().ok()?, month, day.parse().ok()?).ok()
 }
 
 #[derive(Template)]
@@ -114,7 +98,11 @@ pub async fn search(
     match page.params.to_query(&auth.principal) {
         Ok(query) => {
             let request = PageRequest::new(page_number(page.params.page), PER_PAGE);
-            let found = store::children::search(&state.store, &query, request).await?;
+            let mut found = match query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(text) => store::child_records::search_by_name(&state.store, text, &query, request).await?,
+                None => store::children::search(&state.store, &query, request).await?,
+            };
+            mask_restricted(&state, &auth.principal, &mut found.items).await?;
             page.pagination = Some(Pagination::new(&found, "/children", &page.params.base_query()));
             page.children = found.items;
             Ok(axum::response::IntoResponse::into_response(render(&page)?))
@@ -163,46 +151,15 @@ pub async fn export_csv(
     Ok(csv.into_download("children.csv"))
 }
 
-#[derive(Template)]
-#[template(path = "children/show.html")]
-struct RecordPage {
-    chrome: Chrome,
-    child: ChildSummary,
-    age: i32,
-    placements: Vec<Placement>,
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    auth: Authorized<ViewChildRecord>,
-    Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
-    let child = store::children::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    let now = state.clock.now();
-    store::access_log::record(&state.store, auth.can.actor(), id, AccessKind::View, None, now).await?;
-    let placements = store::placements::for_child(&state.store, id).await?;
-    let page = RecordPage {
-        age: children::age_on(child.date_of_birth, state.clock.today()),
-        chrome,
-        child,
-        placements,
-    };
-    render(&page)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_search_date;
-    use time::macros::date;
-
-    #[test]
-    fn search_dates_in_uk_and_iso_forms() {
-        assert_eq!(parse_search_date("27/3/2012"), Some(date!(2012 - 03 - 27)));
-        assert_eq!(parse_search_date("27-03-2012"), Some(date!(2012 - 03 - 27)));
-        assert_eq!(parse_search_date("2012-03-27"), Some(date!(2012 - 03 - 27)));
-        assert_eq!(parse_search_date("31/2/2012"), None);
-        assert_eq!(parse_search_date("soon"), None);
+/// Hides the names of restricted records the person may not see: they
+/// learn the record exists, and can ask for break-glass access.
+pub async fn mask_restricted(state: &AppState, principal: &authz::Principal, children: &mut [ChildSummary]) -> Result<(), AppError> {
+    for child in children.iter_mut().filter(|c| c.restricted) {
+        if !store::restrictions::may_see(&state.store, principal, child.id, state.clock.now()).await? {
+            child.given_names = "(restricted record)".to_owned();
+            child.family_name = "Restricted".to_owned();
+            child.worker_name = None;
+        }
     }
+    Ok(())
 }

@@ -8,8 +8,13 @@
 pub mod admin;
 pub mod audit;
 pub mod children;
+pub mod chronology;
 pub mod home;
 pub mod overview;
+pub mod record;
+pub mod record_forms;
+pub mod record_new;
+pub mod trays;
 
 use askama::Template;
 use authz::Permission;
@@ -47,6 +52,8 @@ pub struct Chrome {
 /// Navigation entries and the permission each needs.
 const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Home", "/", Permission::UseHearth),
+    ("My caseload", "/trays/caseload", Permission::RecordChildren),
+    ("My team", "/trays/team", Permission::RecordChildren),
     ("Children", "/children", Permission::SearchChildren),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
