@@ -8,8 +8,10 @@
 //! national figures in the project's domain notes.
 
 mod load;
+mod load_casework;
 mod names;
 mod plan;
+mod plan_casework;
 mod plan_children;
 mod plan_providers;
 mod random;

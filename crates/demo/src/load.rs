@@ -82,7 +82,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
                 child_id: *id,
                 provider_id: p.provider.map(|index| provider_ids[index]),
                 category: p.category,
-                place_code: p.category.usual_place_code().to_owned(),
+                place_code: crate::load_casework::place_code_for(p.category, p.start).to_owned(),
                 start_date: p.start,
                 end_date: p.end,
                 weekly_cost: p.weekly_cost,
@@ -91,6 +91,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
         })
         .collect();
     let placements = store::placements::insert_many(&mut cmd, &records, &new_placements).await?;
+    crate::load_casework::load_casework(&mut cmd, county, &child_ids, &user_ids, &team_ids).await?;
     cmd.commit().await?;
 
     Ok(LoadReport {

@@ -19,6 +19,9 @@ pub struct Options {
     pub today: Date,
     /// Add one account per role, named after the role, for demos.
     pub demo_accounts: bool,
+    /// Generate casework (reviews, visits, health, education plans,
+    /// assessments); off for benchmark-scale data where it is not needed.
+    pub casework: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +61,15 @@ pub struct ChildPlan {
     pub team: usize,
     pub worker: usize,
     pub placements: Vec<PlacementPlan>,
+    pub category_of_need: &'static str,
+    /// Legal statuses covering the period of care: (code, start, end).
+    pub legal_statuses: Vec<(&'static str, Date, Option<Date>)>,
+    /// Dated casework events: (kind code, date).
+    pub events: Vec<(&'static str, Date)>,
+    /// An assessment, if one is under way: (kind code, started, state).
+    pub assessment: Option<(&'static str, Date, &'static str)>,
+    /// Restricted to the disabled children's team.
+    pub restricted: bool,
 }
 
 /// A whole county, ready to load.
@@ -122,7 +134,8 @@ pub fn plan(options: &Options) -> County {
         })
         .collect();
     for number in 0..options.children {
-        let child = crate::plan_children::plan_child(&mut random, options.today, number, &catalogue, &social_workers);
+        let mut child = crate::plan_children::plan_child(&mut random, options.today, number, &catalogue, &social_workers);
+        crate::plan_casework::add_casework(&mut random, options, &mut child);
         county.children.push(child);
     }
     if options.demo_accounts {

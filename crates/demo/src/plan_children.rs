@@ -103,6 +103,11 @@ pub fn plan_child(random: &mut Random, today: Date, number: usize, catalogue: &C
         team,
         worker,
         placements: care_history(random, today, date_of_birth, catalogue),
+        category_of_need: *random.pick(&["N1", "N1", "N1", "N2", "N3", "N4", "N5", "N6", "N8"]),
+        legal_statuses: Vec::new(),
+        events: Vec::new(),
+        assessment: None,
+        restricted: false,
     }
 }
 

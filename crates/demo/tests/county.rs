@@ -13,6 +13,7 @@ fn county(children: usize, seed: u64) -> County {
         seed,
         today: date!(2026 - 11 - 22),
         demo_accounts: true,
+        casework: true,
     })
 }
 
@@ -100,4 +101,20 @@ async fn a_small_county_loads_with_an_intact_audit_trail() {
     assert_eq!(report.demo_accounts.len(), Role::ALL.len());
     assert_eq!(store::children::count(&db.store).await.unwrap(), 60);
     assert!(store::audit::verify(&db.store).await.unwrap().is_ok());
+    // Every generated care history obeys the rules the pages enforce.
+    let codes = children::codes::CodeSets::standard();
+    let page = store::children::search(&db.store, &Default::default(), store::PageRequest::new(1, 100))
+        .await
+        .unwrap();
+    for child in page.items {
+        let history = store::care_history::history_of(&db.store, child.id).await.unwrap().history();
+        let problems = children::care_history::validate(&history, &codes);
+        assert!(
+            problems.is_empty(),
+            "{}: {:?}",
+            child.la_child_id,
+            problems.iter().map(ToString::to_string).collect::<Vec<_>>()
+        );
+        assert!(!children::episodes::episodes(&history).is_empty());
+    }
 }

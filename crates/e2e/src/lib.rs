@@ -51,6 +51,7 @@ impl Site {
             seed: 7,
             today: kernel::Clock::today(db.clock.as_ref()),
             demo_accounts: true,
+            casework: true,
         });
         let hash = store::passwords::hash(DEMO_PASSWORD);
         let report = demo::load(&db.store, db.clock.as_ref(), &county, &hash)

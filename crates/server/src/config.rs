@@ -35,6 +35,10 @@ pub struct Settings {
     pub session_absolute_hours: i64,
     pub login_max_failures: i64,
     pub login_window_minutes: i64,
+    /// Local limits tighter than statute, by name, e.g. first_review_working_days = 15.
+    pub timescales: std::collections::BTreeMap<String, u32>,
+    /// The council's own timescale for placement needs assessments.
+    pub placement_needs_working_days: u32,
 }
 
 fn hide<S: serde::Serializer>(_: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
@@ -54,6 +58,8 @@ impl Default for Settings {
             session_absolute_hours: 12,
             login_max_failures: 5,
             login_window_minutes: 15,
+            timescales: std::collections::BTreeMap::new(),
+            placement_needs_working_days: 10,
         }
     }
 }
@@ -101,6 +107,7 @@ impl Settings {
         }
         self.nation()?;
         self.calendar()?;
+        self.timescales()?;
         Ok(())
     }
 
@@ -125,14 +132,23 @@ impl Settings {
         Ok(WorkingDays::new(self.nation()?, closures))
     }
 
-    pub fn web_config(&self) -> web::WebConfig {
+    /// The statutory timescales for the nation, tightened as configured.
+    pub fn timescales(&self) -> anyhow::Result<compliance::Timescales> {
+        compliance::Timescales::statutory(self.nation()?)
+            .with_overrides(&self.timescales)
+            .map_err(|e| anyhow::anyhow!("configuration: timescales: {e}"))
+    }
+
+    pub fn web_config(&self) -> anyhow::Result<web::WebConfig> {
         let mut config = web::WebConfig::standard(&self.council_name);
         config.https = self.https;
         config.session_idle = Duration::minutes(self.session_idle_minutes);
         config.session_absolute = Duration::hours(self.session_absolute_hours);
         config.login_max_failures = self.login_max_failures;
         config.login_window = Duration::minutes(self.login_window_minutes);
-        config
+        config.timescales = self.timescales()?;
+        config.placement_needs_working_days = self.placement_needs_working_days;
+        Ok(config)
     }
 }
 
@@ -167,6 +183,15 @@ mod tests {
         std::fs::write(&file, "nation = \"scotland\"\n").unwrap();
         let err = Settings::load(Some(&file)).unwrap_err().to_string();
         assert!(err.contains("nation must be 'england' or 'wales'"), "{err}");
+
+        std::fs::write(&file, "[timescales]\nfirst_review_working_days = 15\n").unwrap();
+        assert_eq!(
+            Settings::load(Some(&file)).unwrap().timescales().unwrap().first_review_working_days,
+            15
+        );
+        std::fs::write(&file, "[timescales]\nlater_review_months = 9\n").unwrap();
+        let err = Settings::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("may only shorten"), "{err}");
 
         std::fs::write(&file, "colour = \"blue\"\n").unwrap();
         let err = Settings::load(Some(&file)).unwrap_err().to_string();

@@ -162,3 +162,47 @@ pub async fn find(store: &Store, id: i64) -> Result<Option<Assessment>, StoreErr
     let row = sqlx::query(&sql).bind(id).fetch_optional(store.pool()).await?;
     row.as_ref().map(from_row).transpose()
 }
+
+/// An assessment as imported (or generated), with its author and state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAssessment {
+    pub child: ChildId,
+    pub kind: AssessmentKind,
+    pub started_on: Date,
+    pub state: AssessmentState,
+    pub author: UserId,
+    pub summary: String,
+    pub submitted_on: Option<Date>,
+    pub completed_on: Option<Date>,
+}
+
+/// Bulk insert for imports and the demo county, audited once.
+pub async fn insert_bulk(cmd: &mut Command, _can: &Can<RecordChildren>, assessments: &[ImportedAssessment]) -> Result<(), StoreError> {
+    let at = cmd.at_text();
+    for a in assessments {
+        sqlx::query(
+            "INSERT INTO assessments (child_id, kind, started_on, state, author_id, summary, submitted_on, completed_on, created_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)",
+        )
+        .bind(a.child.get())
+        .bind(a.kind.code())
+        .bind(date_text(a.started_on))
+        .bind(a.state.code())
+        .bind(a.author.get())
+        .bind(&a.summary)
+        .bind(a.submitted_on.map(date_text))
+        .bind(a.completed_on.map(date_text))
+        .bind(&at)
+        .execute(cmd.conn())
+        .await?;
+    }
+    cmd.record(Change {
+        action: "assessment.created_in_bulk",
+        entity: "assessment",
+        entity_id: "many".to_owned(),
+        before: None,
+        after: Some(serde_json::json!({ "count": assessments.len() })),
+    })
+    .await?;
+    Ok(())
+}

@@ -368,3 +368,65 @@ pub async fn relationships(store: &Store, child: ChildId) -> Result<Vec<Relation
         })
         .collect()
 }
+
+/// Bulk casework for imports and the demo county, audited per batch: events
+/// as (child, kind, date, notes), allocations as (child, worker, team, from,
+/// reason), and placement plans as (child, placement start, agreed on).
+pub async fn insert_bulk(
+    cmd: &mut Command,
+    _can: &Can<RecordChildren>,
+    events: &[(ChildId, EventKind, Date, String)],
+    allocations: &[(ChildId, UserId, Option<TeamId>, Date, String)],
+    placement_plans: &[(ChildId, Date, Date)],
+) -> Result<(), StoreError> {
+    for (child, start, agreed) in placement_plans {
+        sqlx::query("UPDATE placements SET placement_plan_on = $1 WHERE child_id = $2 AND start_date = $3")
+            .bind(date_text(*agreed))
+            .bind(child.get())
+            .bind(date_text(*start))
+            .execute(cmd.conn())
+            .await?;
+    }
+    let at = cmd.at_text();
+    let actor = cmd.actor().to_string();
+    for chunk in events.chunks(400) {
+        let mut sql = String::from("INSERT INTO care_events (child_id, kind, occurred_on, notes, recorded_by, recorded_at) VALUES ");
+        sql.push_str(&crate::sql::values_list(chunk.len(), 6, ""));
+        let mut query = sqlx::query(&sql);
+        for (child, kind, on, notes) in chunk {
+            query = query
+                .bind(child.get())
+                .bind(kind.code())
+                .bind(date_text(*on))
+                .bind(notes)
+                .bind(&actor)
+                .bind(&at);
+        }
+        query.execute(cmd.conn()).await?;
+    }
+    for chunk in allocations.chunks(400) {
+        let mut sql = String::from("INSERT INTO worker_allocations (child_id, worker_id, team_id, start_date, reason) VALUES ");
+        sql.push_str(&crate::sql::values_list(chunk.len(), 5, ""));
+        let mut query = sqlx::query(&sql);
+        for (child, worker, team, from, reason) in chunk {
+            query = query
+                .bind(child.get())
+                .bind(worker.get())
+                .bind(team.map(TeamId::get))
+                .bind(date_text(*from))
+                .bind(reason);
+        }
+        query.execute(cmd.conn()).await?;
+    }
+    cmd.record(Change {
+        action: "casework.created_in_bulk",
+        entity: "child",
+        entity_id: "many".to_owned(),
+        before: None,
+        after: Some(
+            serde_json::json!({ "events": events.len(), "allocations": allocations.len(), "placement_plans": placement_plans.len() }),
+        ),
+    })
+    .await?;
+    Ok(())
+}

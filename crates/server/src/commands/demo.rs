@@ -18,6 +18,7 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: DemoArgs) -> 
         seed: args.seed,
         today: clock.today(),
         demo_accounts: true,
+        casework: true,
     };
     println!(
         "Building the demo county ({} children, seed {}) in {url} ...",
@@ -38,7 +39,7 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: DemoArgs) -> 
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut config = settings.web_config();
+    let mut config = settings.web_config()?;
     config.demo_accounts = report.demo_accounts.clone();
     let bind = args.bind.unwrap_or_else(|| settings.bind.clone());
     let state = web::AppState::new(store, clock, settings.calendar()?, config);

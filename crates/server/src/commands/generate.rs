@@ -18,6 +18,7 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: GenerateArgs)
         seed: args.seed,
         today: clock.today(),
         demo_accounts: false,
+        casework: false,
     });
     // Generated staff get an unusable password: this data is for measuring,
     // not for signing in.

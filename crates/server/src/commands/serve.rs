@@ -14,7 +14,7 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: ServeArgs) ->
     let url = settings.database_url(args.db.database.as_deref())?;
     let store = store::Store::open(&url, clock.as_ref()).await?;
     let bind = args.bind.unwrap_or_else(|| settings.bind.clone());
-    let state = web::AppState::new(store, clock, settings.calendar()?, settings.web_config());
+    let state = web::AppState::new(store, clock, settings.calendar()?, settings.web_config()?);
     serve(state, &bind, &url.to_string()).await?;
     Ok(ExitCode::SUCCESS)
 }
