@@ -25,6 +25,9 @@ const ETHNICITY: [(&str, u64); 12] = [
     ("WIRT", 20),
 ];
 
+/// Categories of need, abuse or neglect by far the most common.
+const NEEDS: [&str; 7] = ["N1", "N2", "N3", "N4", "N5", "N6", "N8"];
+
 /// Placement mix for a current placement, per thousand (England, 2024).
 const MIX: [(PlacementCategory, u64); 9] = [
     (PlacementCategory::InHouseFoster, 280),
@@ -103,7 +106,7 @@ pub fn plan_child(random: &mut Random, today: Date, number: usize, catalogue: &C
         team,
         worker,
         placements: care_history(random, today, date_of_birth, catalogue),
-        category_of_need: *random.pick(&["N1", "N1", "N1", "N2", "N3", "N4", "N5", "N6", "N8"]),
+        category_of_need: NEEDS[random.weighted(&[3, 1, 1, 1, 1, 1, 1])],
         legal_statuses: Vec::new(),
         events: Vec::new(),
         assessment: None,

@@ -43,13 +43,27 @@ pub async fn record(
     reason: Option<&str>,
     at: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    record_on(&mut conn, actor, child, kind, reason, at).await
+}
+
+/// Appends one entry on `conn`, for use inside a command's transaction
+/// (a second connection would wait for the command's write lock).
+pub async fn record_on(
+    conn: &mut sqlx::AnyConnection,
+    actor: Actor,
+    child: ChildId,
+    kind: AccessKind,
+    reason: Option<&str>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
     sqlx::query("INSERT INTO access_log (at, actor, child_id, kind, reason) VALUES ($1, $2, $3, $4, $5)")
         .bind(instant_text(at))
         .bind(actor.to_string())
         .bind(child.get())
         .bind(kind.code())
         .bind(reason)
-        .execute(store.pool())
+        .execute(conn)
         .await?;
     Ok(())
 }

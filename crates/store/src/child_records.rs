@@ -182,7 +182,7 @@ pub async fn possible_duplicates(
             (details.nhs_number.is_some() && r.details.nhs_number == details.nhs_number)
                 || (details.upn.as_ref().is_some_and(|u| !u.starts_with("UN")) && r.details.upn == details.upn)
         });
-        if same_identifier || children::names::similarity(&query, &given, &family) >= 0.85 {
+        if same_identifier || children::names::similarity(&query, &given, &family) >= 0.8 {
             if let Some(record) = record {
                 matches.push(record.summary);
             }

@@ -85,7 +85,6 @@ pub async fn may_see(store: &Store, principal: &Principal, child: ChildId, now: 
 /// Grants break-glass access with a reason; logs it and tells the owners.
 pub async fn break_glass(
     cmd: &mut Command,
-    store: &Store,
     can: &Can<ViewChildRecord>,
     child: ChildId,
     reason: &str,
@@ -137,7 +136,8 @@ pub async fn break_glass(
         ),
     ))
     .await?;
-    access_log::record(store, can.actor(), child, AccessKind::BreakGlass, Some(reason), cmd.at()).await?;
+    let at = cmd.at();
+    access_log::record_on(cmd.conn(), can.actor(), child, AccessKind::BreakGlass, Some(reason), at).await?;
     Ok(expires)
 }
 

@@ -78,6 +78,7 @@ struct SearchPage {
     pagination: Option<Pagination>,
     export_link: String,
     caption: &'static str,
+    can_add: bool,
 }
 
 pub async fn search(
@@ -93,6 +94,7 @@ pub async fn search(
         pagination: None,
         export_link: format!("/children/export.csv?{}", params.base_query()),
         caption: "Children",
+        can_add: auth.principal.holds(authz::Permission::RecordChildren),
         params,
     };
     match page.params.to_query(&auth.principal) {

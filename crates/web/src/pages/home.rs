@@ -28,6 +28,8 @@ struct HomePage {
     system: Option<SystemCounts>,
     audit_tools: bool,
     aggregates: bool,
+    notifications: Vec<store::restrictions::Notification>,
+    tray: Option<compliance::Tray>,
 }
 
 struct ChildList {
@@ -80,7 +82,24 @@ pub async fn show(State(state): State<AppState>, chrome: Chrome, auth: Authorize
     } else {
         None
     };
+    let notifications = match principal.actor.user_id() {
+        Some(user) => store::restrictions::notifications(&state.store, user, 5).await?,
+        None => Vec::new(),
+    };
+    let tray = if roles.contains(&Role::SocialWorker) {
+        let (_, lines) = crate::pages::trays::tray_lines(&state, principal, &crate::pages::trays::Scope::Mine).await?;
+        let rules = state.rules();
+        Some(compliance::Tray::count(
+            lines.iter().map(|l| &l.deadline),
+            rules.today,
+            rules.timescales,
+        ))
+    } else {
+        None
+    };
     let page = HomePage {
+        notifications,
+        tray,
         council_name: state.config.council_name.clone(),
         first_name: principal.display_name.split_whitespace().next().unwrap_or_default().to_owned(),
         roles_label: principal.roles_label(),

@@ -247,7 +247,7 @@ pub async fn break_glass(
 ) -> Result<Response, AppError> {
     let id = parse_child_id(&id)?;
     let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    match store::restrictions::break_glass(&mut cmd, &state.store, &auth.can, id, &form.text("reason")).await {
+    match store::restrictions::break_glass(&mut cmd, &auth.can, id, &form.text("reason")).await {
         Ok(_) => {
             cmd.commit().await?;
             Ok(axum::response::Redirect::to(&format!("/children/{id}")).into_response())

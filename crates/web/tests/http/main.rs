@@ -6,5 +6,6 @@ mod harness;
 mod api;
 mod audit_and_records;
 mod permission_matrix;
+mod records;
 mod security;
 mod sign_in;
