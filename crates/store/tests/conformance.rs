@@ -43,6 +43,7 @@ on_both_backends!(
     sessions_and_tokens,
     children_search_and_placements,
     migrations_are_idempotent,
+    care_history_commands_keep_the_history_sound,
 );
 
 async fn both_backends_have_the_same_schema(db: TestDatabase) {
@@ -52,18 +53,28 @@ async fn both_backends_have_the_same_schema(db: TestDatabase) {
     let expected = [
         "access_log",
         "api_tokens",
+        "assessments",
         "audit_events",
         "audit_head",
+        "break_glass_grants",
+        "care_events",
+        "child_addresses",
+        "child_relationships",
         "children",
         "hearth_migrations",
+        "legal_statuses",
         "login_attempts",
+        "notifications",
+        "periods_of_care",
         "placements",
         "providers",
+        "restricted_teams",
         "sessions",
         "team_members",
         "teams",
         "user_roles",
         "users",
+        "worker_allocations",
     ];
     assert_eq!(tables, expected);
     let columns = migrate::column_names(&db.store, "audit_events").await.unwrap();
@@ -316,4 +327,72 @@ async fn migrations_are_idempotent(db: TestDatabase) {
     let report = migrate::run(&db.store, db.clock.as_ref()).await.unwrap();
     assert!(report.applied.is_empty());
     assert_eq!(report.current, migrate::MIGRATIONS.len() as i64);
+}
+
+async fn care_history_commands_keep_the_history_sound(db: TestDatabase) {
+    use store::care_history::{HistoryChange, PlacementDetails};
+    let codes = children::codes::CodeSets::standard();
+    let can = Can::<RecordChildren>::system();
+    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
+    let child = store::children::insert_many(
+        &mut cmd,
+        &can,
+        &[NewChild {
+            la_child_id: "CH1".into(),
+            given_names: "Ava".into(),
+            family_name: "Smith".into(),
+            date_of_birth: date!(2014 - 01 - 01),
+            sex: "F".into(),
+            ethnicity: "WBRI".into(),
+            team_id: None,
+            allocated_worker_id: None,
+        }],
+    )
+    .await
+    .unwrap()[0];
+    let placement = |place: &str| PlacementDetails {
+        category: PlacementCategory::InHouseFoster,
+        place: place.into(),
+        provider_id: None,
+        provider_type: "PR1".into(),
+        urn: None,
+        postcode: None,
+        weekly_cost: Money::from_pounds(500),
+        long_term: false,
+    };
+    let start = HistoryChange::StartPeriod {
+        start: date!(2026 - 01 - 05),
+        category_of_need: "N1".into(),
+        legal_status: "C1".into(),
+        placement: placement("U6"),
+    };
+    store::care_history::record(&mut cmd, &can, child, &start, &codes).await.unwrap();
+    cmd.commit().await.unwrap();
+
+    // A second period may not start while one is open.
+    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
+    let again = HistoryChange::StartPeriod {
+        start: date!(2026 - 03 - 01),
+        category_of_need: "N1".into(),
+        legal_status: "C2".into(),
+        placement: placement("U6"),
+    };
+    let err = store::care_history::record(&mut cmd, &can, child, &again, &codes)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Rejected(_)), "{err:?}");
+    drop(cmd);
+
+    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
+    let change = HistoryChange::ChangeLegalStatus {
+        on: date!(2026 - 03 - 01),
+        code: "C2".into(),
+    };
+    store::care_history::record(&mut cmd, &can, child, &change, &codes).await.unwrap();
+    cmd.commit().await.unwrap();
+    let history = store::care_history::history_of(&db.store, child).await.unwrap().history();
+    assert!(children::care_history::validate(&history, &codes).is_empty());
+    let episodes = children::episodes::episodes(&history);
+    assert_eq!(episodes.iter().map(|e| e.rne).collect::<Vec<_>>(), ["S", "L"]);
+    assert!(audit::verify(&db.store).await.unwrap().is_ok());
 }
