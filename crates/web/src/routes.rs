@@ -210,6 +210,13 @@ fn table() -> RouteTable {
     .add(M::GET, "/api/v1/openapi.json", Public, get(api::openapi_json))
     .add(M::GET, "/api/v1/me", Requires(P::UseHearth), get(api::me::show))
     .add(M::GET, "/api/v1/children", Requires(P::SearchChildren), get(api::children::list))
+    .add(M::POST, "/api/v1/children", Requires(P::RecordChildren), post(api::records::create))
+    .add(
+        M::POST,
+        "/api/v1/children/{id}/care",
+        Requires(P::RecordChildren),
+        post(api::records::care_change),
+    )
     .add(
         M::GET,
         "/api/v1/children/{id}",

@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod children;
 pub mod me;
+pub mod records;
 pub mod users;
 
 use axum::extract::{FromRequest, Request};
@@ -33,6 +34,8 @@ use crate::error::{AppError, FieldError, Problem};
         children::show,
         children::deadlines,
         children::record_event,
+        records::create,
+        records::care_change,
         users::list,
         users::create,
         audit::events,

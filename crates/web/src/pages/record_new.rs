@@ -19,22 +19,22 @@ use crate::pages::record::{parse_child_id, sentence, Choice};
 use crate::pages::{render, Chrome};
 use crate::AppState;
 
-/// What the form holds, as typed.
+/// What the form (or an API call) holds, as typed.
 #[derive(Debug, Default, Clone)]
-struct Fields {
-    la_child_id: String,
-    given_names: String,
-    family_name: String,
-    date_of_birth: String,
-    sex: String,
-    gender_identity: String,
-    ethnicity: String,
-    upn: String,
-    nhs_number: String,
-    birth_day_unknown: bool,
-    uasc: bool,
-    disabilities: Vec<String>,
-    version: i64,
+pub(crate) struct Fields {
+    pub(crate) la_child_id: String,
+    pub(crate) given_names: String,
+    pub(crate) family_name: String,
+    pub(crate) date_of_birth: String,
+    pub(crate) sex: String,
+    pub(crate) gender_identity: String,
+    pub(crate) ethnicity: String,
+    pub(crate) upn: String,
+    pub(crate) nhs_number: String,
+    pub(crate) birth_day_unknown: bool,
+    pub(crate) uasc: bool,
+    pub(crate) disabilities: Vec<String>,
+    pub(crate) version: i64,
 }
 
 impl Fields {
@@ -123,7 +123,7 @@ pub async fn new_form(State(state): State<AppState>, chrome: Chrome, _auth: Auth
 }
 
 /// Checks the identity fields; the date is the one codes are checked for.
-fn check(state: &AppState, fields: &Fields, errors: &mut Vec<FieldError>) -> Option<(time::Date, IdentityDetails)> {
+pub(crate) fn check(state: &AppState, fields: &Fields, errors: &mut Vec<FieldError>) -> Option<(time::Date, IdentityDetails)> {
     if fields.given_names.is_empty() {
         errors.push(FieldError::new("given_names", "Enter the child's first names"));
     }

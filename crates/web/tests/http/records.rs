@@ -18,6 +18,7 @@ on_both_backends!(
     identity_edits_are_never_silently_lost,
     search_tolerates_spelling_and_order,
     the_api_gives_deadlines_and_records_events,
+    the_api_creates_children_and_changes_care_history,
 );
 
 async fn new_child(
@@ -511,4 +512,61 @@ async fn the_api_gives_deadlines_and_records_events(db: TestDatabase) {
         .unwrap()
         .clone();
     assert_eq!(review["status"], "completed-late");
+}
+
+async fn the_api_creates_children_and_changes_care_history(db: TestDatabase) {
+    let app = TestApp::new(db);
+    let admin = app.user("root", &[Role::Administrator]).await;
+    let token = app.token(admin, Role::SocialWorker).await;
+    let child = serde_json::json!({
+        "la_child_id": "API1", "given_names": "Ava", "family_name": "Smith", "date_of_birth": "2014-02-03",
+        "sex": "F", "ethnicity": "WBRI", "nhs_number": "9434765919"
+    });
+    let created = app.api(Method::POST, "/api/v1/children", Some(&token), Some(child)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["id"].as_i64().unwrap();
+    let twin = serde_json::json!({
+        "la_child_id": "API2", "given_names": "Ava", "family_name": "Smyth", "date_of_birth": "2014-02-03", "sex": "F", "ethnicity": "XXXX"
+    });
+    let refused = app.api(Method::POST, "/api/v1/children", Some(&token), Some(twin)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(refused.json()["errors"][0]["field"], "ethnicity");
+    let twin = serde_json::json!({
+        "la_child_id": "API2", "given_names": "Ava", "family_name": "Smyth", "date_of_birth": "2014-02-03", "sex": "F", "ethnicity": "WBRI"
+    });
+    let duplicate = app.api(Method::POST, "/api/v1/children", Some(&token), Some(twin)).await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+    assert!(duplicate.json()["detail"].as_str().unwrap().contains("API1"));
+
+    let start = serde_json::json!({
+        "change": "start-period", "on": "2026-09-01", "category_of_need": "N1", "legal_status": "C2",
+        "placement": { "category": "in-house-foster", "place": "U6", "provider_type": "PR1", "weekly_cost_pence": 55000 }
+    });
+    let started = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/children/{id}/care"),
+            Some(&token),
+            Some(start.clone()),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::NO_CONTENT, "{}", started.body);
+    let overlap = app
+        .api(Method::POST, &format!("/api/v1/children/{id}/care"), Some(&token), Some(start))
+        .await;
+    assert_eq!(overlap.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        overlap.body.contains("no end date but a later one exists") || overlap.body.contains("overlaps"),
+        "{}",
+        overlap.body
+    );
+    let missing = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/children/{id}/care"),
+            Some(&token),
+            Some(serde_json::json!({"change": "legal-status", "on": "2026-10-01"})),
+        )
+        .await;
+    assert_eq!(missing.json()["errors"][0]["field"], "legal_status");
 }
