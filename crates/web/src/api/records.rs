@@ -78,6 +78,7 @@ pub async fn create(
         nhs_number: input.nhs_number.clone().unwrap_or_default(),
         birth_day_unknown: input.birth_day_unknown,
         uasc: input.uasc,
+        uasc_ceased: String::new(),
         disabilities: input.disabilities.clone(),
         version: 0,
     };

@@ -33,6 +33,7 @@ pub(crate) struct Fields {
     pub(crate) nhs_number: String,
     pub(crate) birth_day_unknown: bool,
     pub(crate) uasc: bool,
+    pub(crate) uasc_ceased: String,
     pub(crate) disabilities: Vec<String>,
     pub(crate) version: i64,
 }
@@ -51,6 +52,7 @@ impl Fields {
             nhs_number: form.text("nhs_number"),
             birth_day_unknown: form.has("birth_day_unknown"),
             uasc: form.has("uasc"),
+            uasc_ceased: form.text("uasc_ceased"),
             disabilities: form.all("disabilities"),
             version: form.text("version").parse().unwrap_or(0),
         }
@@ -173,13 +175,23 @@ pub(crate) fn check(state: &AppState, fields: &Fields, errors: &mut Vec<FieldErr
             .map_err(|e| errors.push(FieldError::new("nhs_number", sentence(&e.to_string()))))
             .ok(),
     };
+    let uasc_ceased = match fields.uasc_ceased.trim() {
+        "" => None,
+        text => crate::input::required_date("uasc_ceased", "the date UASC status ended", text, errors),
+    };
+    if uasc_ceased.is_some() && !fields.uasc {
+        errors.push(FieldError::new(
+            "uasc_ceased",
+            "Only an unaccompanied asylum-seeking child has a date that status ended",
+        ));
+    }
     let details = IdentityDetails {
         upn,
         nhs_number,
         gender_identity: fields.gender_identity.clone(),
         birth_day_unknown: fields.birth_day_unknown,
         uasc: fields.uasc,
-        uasc_ceased: None,
+        uasc_ceased,
         disabilities: fields.disabilities.clone(),
     };
     dob.filter(|_| errors.is_empty()).map(|d| (d, details))
@@ -264,6 +276,7 @@ pub async fn edit_form(
         nhs_number: record.details.nhs_number.clone().unwrap_or_default(),
         birth_day_unknown: record.details.birth_day_unknown,
         uasc: record.details.uasc,
+        uasc_ceased: record.details.uasc_ceased.map(kernel::dates::format_iso_date).unwrap_or_default(),
         disabilities: record.details.disabilities.clone(),
         version: record.summary.version,
     };
