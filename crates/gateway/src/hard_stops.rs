@@ -1,0 +1,129 @@
+//! Placements that are never allowed, whatever anyone approves.
+//!
+//! England: no child under 16 may be placed in unregulated "other
+//! arrangements" (from 9 September 2021); a 16- or 17-year-old may be placed
+//! in supported accommodation only if the provider is registered with Ofsted
+//! (from 28 October 2023). Any other exception goes through the matrix.
+
+use kernel::Nation;
+use placements::PlacementCategory;
+use time::macros::date;
+use time::Date;
+
+/// The placement being proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proposal {
+    pub nation: Nation,
+    pub date_of_birth: Date,
+    pub start: Date,
+    pub category: PlacementCategory,
+    /// The setting is registered with Ofsted (or CIW in Wales).
+    pub registered: bool,
+}
+
+/// A rule that forbids the placement outright.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HardStop {
+    #[error("a child under 16 cannot be placed in an unregulated setting (the law in England since 9 September 2021)")]
+    UnderSixteenUnregulated,
+    #[error("a 16 or 17 year old can only be placed in supported accommodation whose provider is registered with Ofsted (since 28 October 2023)")]
+    UnregisteredSupportedAccommodation,
+}
+
+fn unregulated(category: PlacementCategory, registered: bool) -> bool {
+    match category {
+        PlacementCategory::Bespoke | PlacementCategory::Other => !registered,
+        _ => false,
+    }
+}
+
+/// Every hard stop the proposal hits.
+pub fn hard_stops(p: &Proposal) -> Vec<HardStop> {
+    let age = children_age(p.date_of_birth, p.start);
+    let mut stops = Vec::new();
+    if p.nation == Nation::England && p.start >= date!(2021 - 09 - 09) && age < 16 && unregulated(p.category, p.registered) {
+        stops.push(HardStop::UnderSixteenUnregulated);
+    }
+    if p.nation == Nation::England
+        && p.start >= date!(2023 - 10 - 28)
+        && (16..18).contains(&age)
+        && p.category == PlacementCategory::SupportedAccommodation
+        && !p.registered
+    {
+        stops.push(HardStop::UnregisteredSupportedAccommodation);
+    }
+    stops
+}
+
+fn children_age(date_of_birth: Date, on: Date) -> i32 {
+    let mut age = on.year() - date_of_birth.year();
+    let birthday = date_of_birth
+        .replace_year(on.year())
+        .unwrap_or_else(|_| Date::from_calendar_date(on.year(), date_of_birth.month(), 28).unwrap_or(date_of_birth));
+    if on < birthday {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proposal(dob: Date, start: Date, category: PlacementCategory, registered: bool) -> Proposal {
+        Proposal {
+            nation: Nation::England,
+            date_of_birth: dob,
+            start,
+            category,
+            registered,
+        }
+    }
+
+    #[test]
+    fn under_sixteens_never_go_to_unregulated_settings() {
+        let p = proposal(date!(2011 - 06 - 01), date!(2026 - 12 - 01), PlacementCategory::Bespoke, false);
+        assert_eq!(hard_stops(&p), vec![HardStop::UnderSixteenUnregulated]);
+        // On the sixteenth birthday the ban no longer applies.
+        let sixteen = proposal(date!(2010 - 12 - 01), date!(2026 - 12 - 01), PlacementCategory::Bespoke, false);
+        assert!(hard_stops(&sixteen).is_empty());
+        // Before the ban, and in Wales, it did not apply.
+        assert!(hard_stops(&proposal(
+            date!(2011 - 06 - 01),
+            date!(2021 - 09 - 08),
+            PlacementCategory::Bespoke,
+            false
+        ))
+        .is_empty());
+        assert!(hard_stops(&Proposal {
+            nation: Nation::Wales,
+            ..p
+        })
+        .is_empty());
+        // A registered bespoke children's home is regulated.
+        assert!(hard_stops(&proposal(
+            date!(2011 - 06 - 01),
+            date!(2026 - 12 - 01),
+            PlacementCategory::Bespoke,
+            true
+        ))
+        .is_empty());
+    }
+
+    #[test]
+    fn supported_accommodation_must_be_registered_from_october_2023() {
+        let p = proposal(
+            date!(2009 - 03 - 01),
+            date!(2026 - 12 - 01),
+            PlacementCategory::SupportedAccommodation,
+            false,
+        );
+        assert_eq!(hard_stops(&p), vec![HardStop::UnregisteredSupportedAccommodation]);
+        assert!(hard_stops(&Proposal { registered: true, ..p }).is_empty());
+        assert!(hard_stops(&Proposal {
+            start: date!(2023 - 10 - 27),
+            ..p
+        })
+        .is_empty());
+    }
+}
