@@ -80,6 +80,7 @@ pub mod cap {
         ViewChildRecord,
         RecordChildren,
         RestrictRecords,
+        WorkOnRequests,
         ViewAggregates,
         ManageUsers,
         ManageApiTokens,

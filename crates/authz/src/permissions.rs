@@ -24,6 +24,9 @@ pub enum Permission {
     RecordChildren,
     /// Limit a child's record to named teams.
     RestrictRecords,
+    /// Take part in gatekeeping placement requests (the step-by-step roles
+    /// are checked by the `gateway` rules).
+    WorkOnRequests,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -36,12 +39,13 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 10] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
         Permission::RecordChildren,
         Permission::RestrictRecords,
+        Permission::WorkOnRequests,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -71,6 +75,7 @@ impl Permission {
             Permission::SearchChildren | Permission::ViewChildRecord => CASE_READERS,
             Permission::RecordChildren => &[SocialWorker, TeamManager],
             Permission::RestrictRecords => &[TeamManager, HeadOfService],
+            Permission::WorkOnRequests => &[SocialWorker, TeamManager, GatewayOfficer, PanelMember, HeadOfService, Director],
             Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],

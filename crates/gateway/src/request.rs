@@ -1,10 +1,10 @@
 //! The request lifecycle as a state machine.
 
 use authz::{Actor, Role};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a request is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RequestState {
     Draft,
@@ -20,8 +20,27 @@ pub enum RequestState {
     Withdrawn,
 }
 
+impl RequestState {
+    /// The state as people read it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestState::Draft => "Draft",
+            RequestState::Submitted => "Awaiting endorsement",
+            RequestState::Endorsed => "Endorsed, awaiting triage",
+            RequestState::InTriage => "In triage",
+            RequestState::AtPanel => "At panel",
+            RequestState::InformationRequested => "Information requested",
+            RequestState::Deferred => "Deferred",
+            RequestState::AwaitingApproval => "Awaiting approval",
+            RequestState::Approved => "Approved",
+            RequestState::Declined => "Declined",
+            RequestState::Withdrawn => "Withdrawn",
+        }
+    }
+}
+
 /// Something a person does to a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RequestAction {
     Submit,
@@ -41,7 +60,7 @@ pub enum RequestAction {
 /// Why an action was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RequestRefused {
-    #[error("a request cannot be {action} while it is {state:?}")]
+    #[error("a request cannot be {action} while it is {}", state.label().to_lowercase())]
     WrongState { action: &'static str, state: RequestState },
     #[error("only a {needed} can do this")]
     WrongRole { needed: &'static str },

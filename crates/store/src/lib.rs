@@ -29,6 +29,7 @@ pub mod migrate;
 pub mod passwords;
 pub mod placements;
 pub mod providers;
+pub mod requests;
 pub mod restrictions;
 pub mod sessions;
 mod sql;

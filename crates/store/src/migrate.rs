@@ -37,6 +37,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "child_records",
         source: include_str!("../migrations/0002_child_records.sql"),
     },
+    Migration {
+        version: 3,
+        name: "placement_requests",
+        source: include_str!("../migrations/0003_placement_requests.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

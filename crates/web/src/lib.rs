@@ -48,6 +48,8 @@ pub struct WebConfig {
     pub timescales: compliance::Timescales,
     /// Local timescale for placement needs assessments, in working days.
     pub placement_needs_working_days: u32,
+    /// The delegated-authority matrix in force.
+    pub matrix: gateway::matrix::Matrix,
 }
 
 impl WebConfig {
@@ -63,6 +65,7 @@ impl WebConfig {
             demo_accounts: Vec::new(),
             timescales: compliance::Timescales::statutory(kernel::Nation::England),
             placement_needs_working_days: 10,
+            matrix: gateway::matrix::Matrix::standard(),
         }
     }
 }

@@ -16,7 +16,7 @@ use axum::Router;
 
 use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
-use crate::pages::{admin, audit, children, home, overview, record, record_forms, trays};
+use crate::pages::{admin, audit, children, home, overview, record, record_forms, requests, trays};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -177,6 +177,27 @@ fn table() -> RouteTable {
         "/children/{id}/restriction",
         Requires(P::RestrictRecords),
         post(record_forms::restrict),
+    )
+    .add(
+        M::GET,
+        "/children/{id}/requests/new",
+        Requires(P::RecordChildren),
+        get(requests::new_form),
+    )
+    .add(
+        M::POST,
+        "/children/{id}/requests",
+        Requires(P::RecordChildren),
+        post(requests::create),
+    )
+    .add(M::GET, "/requests", Requires(P::WorkOnRequests), get(requests::queue))
+    .add(M::GET, "/requests/{id}", Requires(P::WorkOnRequests), get(requests::show))
+    .add(M::POST, "/requests/{id}", Requires(P::WorkOnRequests), post(requests::act))
+    .add(
+        M::POST,
+        "/requests/{id}/approve",
+        Requires(P::WorkOnRequests),
+        post(requests::approve),
     )
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))

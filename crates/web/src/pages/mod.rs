@@ -14,6 +14,7 @@ pub mod overview;
 pub mod record;
 pub mod record_forms;
 pub mod record_new;
+pub mod requests;
 pub mod trays;
 
 use askama::Template;
@@ -55,6 +56,7 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("My caseload", "/trays/caseload", Permission::RecordChildren),
     ("My team", "/trays/team", Permission::RecordChildren),
     ("Children", "/children", Permission::SearchChildren),
+    ("Requests", "/requests", Permission::WorkOnRequests),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Teams", "/admin/teams", Permission::ManageUsers),

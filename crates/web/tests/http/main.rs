@@ -7,5 +7,6 @@ mod api;
 mod audit_and_records;
 mod permission_matrix;
 mod records;
+mod requests;
 mod security;
 mod sign_in;

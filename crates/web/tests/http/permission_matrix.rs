@@ -93,7 +93,7 @@ struct Ids {
 
 impl Ids {
     fn for_path(&self, path: &str) -> String {
-        if path.contains("children") || path.starts_with("/assessments") {
+        if path.contains("children") || path.starts_with("/assessments") || path.starts_with("/requests") {
             self.child.clone()
         } else if path.contains("api-tokens") {
             self.token.clone()
