@@ -9,5 +9,6 @@
 
 pub mod approvals;
 pub mod hard_stops;
+pub mod high_cost;
 pub mod matrix;
 pub mod request;

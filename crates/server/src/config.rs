@@ -39,6 +39,10 @@ pub struct Settings {
     pub timescales: std::collections::BTreeMap<String, u32>,
     /// The council's own timescale for placement needs assessments.
     pub placement_needs_working_days: u32,
+    /// Placements above this weekly cost, in pounds, are reviewed as high-cost.
+    pub high_cost_threshold_pounds: i64,
+    /// How often high-cost placements are reviewed, in months.
+    pub high_cost_review_months: u32,
 }
 
 fn hide<S: serde::Serializer>(_: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
@@ -60,6 +64,8 @@ impl Default for Settings {
             login_window_minutes: 15,
             timescales: std::collections::BTreeMap::new(),
             placement_needs_working_days: 10,
+            high_cost_threshold_pounds: 5_000,
+            high_cost_review_months: 3,
         }
     }
 }
@@ -101,6 +107,9 @@ impl Settings {
     fn check(&self) -> anyhow::Result<()> {
         if self.session_idle_minutes <= 0 || self.session_absolute_hours <= 0 {
             bail!("configuration: session_idle_minutes and session_absolute_hours must be positive");
+        }
+        if self.high_cost_threshold_pounds <= 0 || self.high_cost_review_months == 0 {
+            bail!("configuration: high_cost_threshold_pounds and high_cost_review_months must be positive");
         }
         if self.login_max_failures <= 0 || self.login_window_minutes <= 0 {
             bail!("configuration: login_max_failures and login_window_minutes must be positive");
@@ -148,6 +157,10 @@ impl Settings {
         config.login_window = Duration::minutes(self.login_window_minutes);
         config.timescales = self.timescales()?;
         config.placement_needs_working_days = self.placement_needs_working_days;
+        config.high_cost = gateway::high_cost::Policy {
+            weekly_threshold: kernel::Money::from_pounds(self.high_cost_threshold_pounds),
+            interval_months: self.high_cost_review_months,
+        };
         Ok(config)
     }
 }

@@ -24,6 +24,7 @@ mod command;
 mod db;
 pub mod deadlines;
 mod error;
+pub mod high_cost;
 pub mod login_attempts;
 pub mod migrate;
 pub mod passwords;

@@ -42,6 +42,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "placement_requests",
         source: include_str!("../migrations/0003_placement_requests.sql"),
     },
+    Migration {
+        version: 4,
+        name: "high_cost_reviews",
+        source: include_str!("../migrations/0004_high_cost_reviews.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

@@ -62,6 +62,7 @@ async fn both_backends_have_the_same_schema(db: TestDatabase) {
         "child_relationships",
         "children",
         "hearth_migrations",
+        "high_cost_reviews",
         "legal_statuses",
         "login_attempts",
         "notifications",

@@ -50,6 +50,8 @@ pub struct WebConfig {
     pub placement_needs_working_days: u32,
     /// The delegated-authority matrix in force.
     pub matrix: gateway::matrix::Matrix,
+    /// Which placements count as high-cost, and how often they are reviewed.
+    pub high_cost: gateway::high_cost::Policy,
 }
 
 impl WebConfig {
@@ -66,6 +68,7 @@ impl WebConfig {
             timescales: compliance::Timescales::statutory(kernel::Nation::England),
             placement_needs_working_days: 10,
             matrix: gateway::matrix::Matrix::standard(),
+            high_cost: gateway::high_cost::Policy::default(),
         }
     }
 }

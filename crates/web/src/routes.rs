@@ -16,7 +16,7 @@ use axum::Router;
 
 use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
-use crate::pages::{admin, audit, children, home, overview, record, record_forms, requests, trays};
+use crate::pages::{admin, audit, children, high_cost, home, overview, record, record_forms, requests, trays};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -198,6 +198,13 @@ fn table() -> RouteTable {
         "/requests/{id}/approve",
         Requires(P::WorkOnRequests),
         post(requests::approve),
+    )
+    .add(M::GET, "/high-cost", Requires(P::WorkOnRequests), get(high_cost::list))
+    .add(
+        M::POST,
+        "/high-cost/{id}/reviews",
+        Requires(P::WorkOnRequests),
+        post(high_cost::review),
     )
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))

@@ -9,6 +9,7 @@ pub mod admin;
 pub mod audit;
 pub mod children;
 pub mod chronology;
+pub mod high_cost;
 pub mod home;
 pub mod overview;
 pub mod record;
@@ -57,6 +58,7 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("My team", "/trays/team", Permission::RecordChildren),
     ("Children", "/children", Permission::SearchChildren),
     ("Requests", "/requests", Permission::WorkOnRequests),
+    ("High-cost", "/high-cost", Permission::WorkOnRequests),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Teams", "/admin/teams", Permission::ManageUsers),

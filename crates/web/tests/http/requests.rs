@@ -10,7 +10,8 @@ use crate::harness::{Browser, TestApp};
 
 on_both_backends!(
     a_request_goes_from_worker_to_director_with_every_duty_separated,
-    hard_stops_refuse_unlawful_placements
+    hard_stops_refuse_unlawful_placements,
+    high_cost_placements_are_reviewed_on_schedule,
 );
 
 async fn post(app: &TestApp, browser: &mut Browser, path: &str, fields: &[(&str, &str)]) -> crate::harness::TestResponse {
@@ -156,4 +157,49 @@ async fn hard_stops_refuse_unlawful_placements(db: TestDatabase) {
     ] {
         assert!(bad.body.contains(message), "{message}");
     }
+}
+
+async fn high_cost_placements_are_reviewed_on_schedule(db: TestDatabase) {
+    let app = TestApp::new(db);
+    let head = app.user("hugh", &[Role::HeadOfService]).await;
+    // The harness's child has a £5,200-a-week children's home placement since 1 February 2025.
+    app.child("H1", "Ava", "Smith", None).await;
+    let mut hugh = app.session_for(head).await;
+    let list = app.get("/high-cost", &mut hugh).await;
+    assert!(list.body.contains("H1") && list.body.contains("£5,200.00"), "{}", list.body);
+    assert!(
+        list.body.contains("01/05/2025") && list.body.contains("1 reviews overdue"),
+        "{}",
+        list.body
+    );
+    let csrf = list.csrf_token();
+    let empty = app
+        .post_form(
+            "/high-cost/1/reviews",
+            &mut hugh,
+            &csrf,
+            &[("reviewed_on", "2026-11-20"), ("outcome", "renegotiate"), ("actions", "")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Record the actions agreed"));
+    let reviewed = app
+        .post_form(
+            "/high-cost/1/reviews",
+            &mut hugh,
+            &csrf,
+            &[
+                ("reviewed_on", "2026-11-20"),
+                ("outcome", "renegotiate"),
+                ("actions", "Ask the provider for a framework rate"),
+            ],
+        )
+        .await;
+    assert_eq!(reviewed.status, StatusCode::SEE_OTHER);
+    let list = app.get("/high-cost", &mut hugh).await;
+    assert!(
+        list.body.contains("20/02/2027") && list.body.contains("0 reviews overdue") && list.body.contains("Renegotiate the cost"),
+        "{}",
+        list.body
+    );
 }
