@@ -75,6 +75,8 @@ pub struct ChildPlan {
 /// A whole county, ready to load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct County {
+    /// The date the county was planned for.
+    pub today: Date,
     pub teams: Vec<TeamPlan>,
     pub staff: Vec<StaffPlan>,
     pub providers: Vec<NewProvider>,
@@ -108,6 +110,7 @@ const FUNCTION_TEAMS: [(&str, Role, usize); 8] = [
 pub fn plan(options: &Options) -> County {
     let mut random = Random::new(options.seed);
     let mut county = County {
+        today: options.today,
         teams: Vec::new(),
         staff: Vec::new(),
         providers: Vec::new(),

@@ -118,3 +118,15 @@ pub async fn record_review(
     .await?;
     Ok(())
 }
+
+/// Open placements above the threshold, read inside a command (so ones
+/// created in the same command are seen): (placement id, start date).
+pub async fn open_above_threshold(cmd: &mut Command, policy: &Policy) -> Result<Vec<(i64, Date)>, StoreError> {
+    let rows = sqlx::query("SELECT id, start_date FROM placements WHERE weekly_cost_pence > $1 AND end_date IS NULL ORDER BY id")
+        .bind(policy.weekly_threshold.pence())
+        .fetch_all(cmd.conn())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, parse_date(&r.try_get::<String, _>(1)?)?)))
+        .collect()
+}

@@ -317,3 +317,50 @@ pub async fn approve(cmd: &mut Command, id: i64, approver: &Participant) -> Resu
     .await?;
     load(cmd.conn(), id).await
 }
+
+/// Requests as imported (or generated for the demo), already in a state.
+pub async fn insert_bulk(
+    cmd: &mut Command,
+    _can: &Can<RecordChildren>,
+    requests: &[(NewRequest, UserId, RequestState, Vec<Role>)],
+) -> Result<(), StoreError> {
+    let at = cmd.at_text();
+    for (new, requester, state, required) in requests {
+        sqlx::query(
+            "INSERT INTO placement_requests (child_id, requester_id, state, urgency, category, weekly_cost_pence, out_of_area, at_distance,
+                 unregistered, needs, justification, required_approvals, decision_reasons, created_at, version)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)",
+        )
+        .bind(new.child.get())
+        .bind(requester.get())
+        .bind(state_code(*state))
+        .bind(&new.urgency)
+        .bind(new.category.code())
+        .bind(new.weekly_cost.pence())
+        .bind(i64::from(new.out_of_area))
+        .bind(i64::from(new.at_distance))
+        .bind(i64::from(new.unregistered))
+        .bind(&new.needs)
+        .bind(&new.justification)
+        .bind(serde_json::to_string(&required.iter().map(|r| r.code()).collect::<Vec<_>>()).unwrap_or_default())
+        .bind(
+            matches!(
+                state,
+                RequestState::AwaitingApproval | RequestState::Approved | RequestState::Declined | RequestState::Deferred
+            )
+            .then_some("Panel considered the needs, options and cost"),
+        )
+        .bind(&at)
+        .execute(cmd.conn())
+        .await?;
+    }
+    cmd.record(Change {
+        action: "request.created_in_bulk",
+        entity: "request",
+        entity_id: "many".to_owned(),
+        before: None,
+        after: Some(serde_json::json!({ "count": requests.len() })),
+    })
+    .await?;
+    Ok(())
+}
