@@ -53,7 +53,10 @@ struct Failure {
 
 impl Failure {
     fn new(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), details: Vec::new() }
+        Failure {
+            message: message.into(),
+            details: Vec::new(),
+        }
     }
 }
 
@@ -78,7 +81,10 @@ fn build() -> Result<()> {
         None => manifest_dir.join("frontend"),
     };
     if !frontend.join("package.json").is_file() {
-        return Err(Failure::new(format!("no package.json in {}; the web crate's front end is missing", frontend.display())));
+        return Err(Failure::new(format!(
+            "no package.json in {}; the web crate's front end is missing",
+            frontend.display()
+        )));
     }
 
     // Only our own sources: node_modules is the output of `npm ci`, and
@@ -86,7 +92,9 @@ fn build() -> Result<()> {
     for watched in ["package.json", "package-lock.json", "scss", "js", "images"] {
         println!("cargo::rerun-if-changed={}", frontend.join(watched).display());
     }
-    let script = [manifest_dir.join("build.rs"), frontend.join("../build.rs")].into_iter().find(|p| p.is_file());
+    let script = [manifest_dir.join("build.rs"), frontend.join("../build.rs")]
+        .into_iter()
+        .find(|p| p.is_file());
     println!("cargo::rerun-if-changed={}", script.unwrap_or_else(|| "build.rs".into()).display());
 
     let npm = find_on_path("npm").ok_or_else(|| Failure::new(NEED_NODE))?;
@@ -99,7 +107,10 @@ fn build() -> Result<()> {
     }
     fs::create_dir_all(assets_dir.join("images")).map_err(|e| io_failure("create", &assets_dir, e))?;
 
-    let mut assets = Assets { dir: assets_dir, names: Vec::new() };
+    let mut assets = Assets {
+        dir: assets_dir,
+        names: Vec::new(),
+    };
     let css = compile_styles(&node, &frontend, &assets.dir.join("hearth.css"))?;
     assets.names.push("hearth.css".into());
 
@@ -182,7 +193,10 @@ fn install_packages(npm: &Path, frontend: &Path) -> Result<()> {
     if modified(&frontend.join("node_modules/.package-lock.json")).is_some_and(|installed| installed >= lock) {
         return Ok(());
     }
-    let output = Command::new(npm).args(["ci", "--no-audit", "--no-fund"]).current_dir(frontend).output();
+    let output = Command::new(npm)
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(frontend)
+        .output();
     check(output, &format!("`npm ci` in {}", frontend.display()))?;
     Ok(())
 }
@@ -223,7 +237,10 @@ fn check(output: std::io::Result<Output>, what: &str) -> Result<Output> {
         .filter(|line| !line.trim().is_empty() && !line.contains("Unknown user config"))
         .collect();
     details.drain(..details.len().saturating_sub(40));
-    Err(Failure { message: format!("{what} failed ({}); its messages are above", output.status), details })
+    Err(Failure {
+        message: format!("{what} failed ({}); its messages are above", output.status),
+        details,
+    })
 }
 
 /// The warnings in sass's error output whose first source location is not
@@ -279,7 +296,9 @@ fn images_used_by(css: &str) -> Result<Vec<String>> {
         let target = piece.split(')').next().unwrap_or_default().trim().trim_matches(['"', '\'']);
         let Some(name) = target.strip_prefix("/assets/") else { continue };
         if !name.starts_with("images/") || name[7..].contains('/') || name.contains("..") {
-            return Err(Failure::new(format!("hearth.css refers to /assets/{name}; only /assets/images/NAME is served")));
+            return Err(Failure::new(format!(
+                "hearth.css refers to /assets/{name}; only /assets/images/NAME is served"
+            )));
         }
         if !names.iter().any(|n| n == name) {
             names.push(name.to_owned());
@@ -339,5 +358,7 @@ fn content_type(name: &str) -> Result<&'static str> {
 
 /// 64-bit FNV-1a: a small, stable content hash for ETags (not for security).
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }

@@ -213,7 +213,7 @@ fn health_deadlines(facts: &CareFacts<'_>, timescales: &Timescales, calendar: &W
             met_on: Some(*held),
             keyed_to,
         });
-        let under_five = children_age(facts.date_of_birth, *held) < 5;
+        let under_five = children::age_on(facts.date_of_birth, *held) < 5;
         let months = if under_five {
             timescales.health_months_under_five
         } else {
@@ -232,7 +232,7 @@ fn health_deadlines(facts: &CareFacts<'_>, timescales: &Timescales, calendar: &W
 /// school term (due by 31 December, 31 March and 31 July), each keyed to
 /// the previous plan.
 fn pep_deadlines(facts: &CareFacts<'_>, timescales: &Timescales, calendar: &WorkingDays, out: &mut Vec<Deadline>) {
-    let in_education = |day: Date| (3..18).contains(&children_age(facts.date_of_birth, day));
+    let in_education = |day: Date| (3..18).contains(&children::age_on(facts.date_of_birth, day));
     let start = facts.became_looked_after;
     let mut keyed_to = start;
     let mut due = calendar.add(start, timescales.initial_pep_working_days);
@@ -265,18 +265,6 @@ pub fn end_of_next_term(date: Date) -> Date {
         4..=8 => on(year, December, 31),
         _ => on(year + 1, March, 31),
     }
-}
-
-/// Whole years of age on `on` (29 February birthdays fall on 28 February).
-fn children_age(date_of_birth: Date, on: Date) -> i32 {
-    let mut age = on.year() - date_of_birth.year();
-    let birthday = date_of_birth
-        .replace_year(on.year())
-        .unwrap_or_else(|_| Date::from_calendar_date(on.year(), date_of_birth.month(), 28).unwrap_or(date_of_birth));
-    if on < birthday {
-        age -= 1;
-    }
-    age
 }
 
 #[cfg(test)]

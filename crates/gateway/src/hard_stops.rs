@@ -39,7 +39,7 @@ fn unregulated(category: PlacementCategory, registered: bool) -> bool {
 
 /// Every hard stop the proposal hits.
 pub fn hard_stops(p: &Proposal) -> Vec<HardStop> {
-    let age = children_age(p.date_of_birth, p.start);
+    let age = children::age_on(p.date_of_birth, p.start);
     let mut stops = Vec::new();
     if p.nation == Nation::England && p.start >= date!(2021 - 09 - 09) && age < 16 && unregulated(p.category, p.registered) {
         stops.push(HardStop::UnderSixteenUnregulated);
@@ -53,17 +53,6 @@ pub fn hard_stops(p: &Proposal) -> Vec<HardStop> {
         stops.push(HardStop::UnregisteredSupportedAccommodation);
     }
     stops
-}
-
-fn children_age(date_of_birth: Date, on: Date) -> i32 {
-    let mut age = on.year() - date_of_birth.year();
-    let birthday = date_of_birth
-        .replace_year(on.year())
-        .unwrap_or_else(|_| Date::from_calendar_date(on.year(), date_of_birth.month(), 28).unwrap_or(date_of_birth));
-    if on < birthday {
-        age -= 1;
-    }
-    age
 }
 
 #[cfg(test)]
