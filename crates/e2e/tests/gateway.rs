@@ -1,0 +1,185 @@
+//! The Gateway journey in a real browser: a social worker requests a
+//! placement, the team manager endorses it, a Gateway officer takes it to
+//! panel, the panel approves with conditions, then a head of service and a
+//! director give the approvals the matrix requires. Every page is checked
+//! with axe-core.
+
+use authz::Role;
+use e2e::{axe_violations, browser_available, screenshot, sign_in, text_of, wait_for_path, Driver, Site, DEMO_PASSWORD};
+use fantoccini::{Client, Locator};
+use store::testing::TestBackend;
+
+async fn click_button(client: &Client, label: &str) {
+    let buttons = client.find_all(Locator::Css("button")).await.unwrap();
+    for button in buttons {
+        if button.text().await.unwrap_or_default().trim() == label {
+            button.click().await.unwrap();
+            return;
+        }
+    }
+    panic!("no button labelled {label:?}");
+}
+
+async fn as_role(client: &Client, base: &str, role: Role, request: &str, button: &str, failures: &mut Vec<String>) {
+    sign_in(client, base, role.code(), DEMO_PASSWORD).await;
+    wait_for_path(client, "/").await;
+    client.goto(&format!("{base}{request}")).await.unwrap();
+    for violation in axe_violations(client).await {
+        failures.push(format!("{role} on the request: {violation}"));
+    }
+    click_button(client, button).await;
+    wait_for_path(client, request).await;
+    client
+        .find(Locator::Css("form[action='/sign-out'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(client, "/sign-in").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_goes_from_social_worker_to_director() {
+    if !browser_available() {
+        return;
+    }
+    let Some(site) = Site::start(TestBackend::Sqlite).await else {
+        return;
+    };
+    let driver = Driver::start().await;
+    let profile = std::env::temp_dir().join(format!("hearth-e2e-gateway-{}", std::process::id()));
+    let client = driver.browser(&profile).await;
+    let base = site.base.clone();
+    let mut failures = Vec::new();
+
+    sign_in(&client, &base, Role::SocialWorker.code(), DEMO_PASSWORD).await;
+    wait_for_path(&client, "/").await;
+    client
+        .find(Locator::Css("table a[href^='/children/']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::LinkText("Request a placement"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    for violation in axe_violations(&client).await {
+        failures.push(format!("request form: {violation}"));
+    }
+    client
+        .find(Locator::Css("#category option[value='childrens-home']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("weekly_cost"))
+        .await
+        .unwrap()
+        .send_keys("6000")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("needs"))
+        .await
+        .unwrap()
+        .send_keys("Needs a small home with waking night staff")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("justification"))
+        .await
+        .unwrap()
+        .send_keys("No framework foster placement can meet the risks")
+        .await
+        .unwrap();
+    click_button(&client, "Save draft").await;
+    let mut request = String::new();
+    for _ in 0..50 {
+        request = client.current_url().await.unwrap().path().to_owned();
+        if request.starts_with("/requests/") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        request.starts_with("/requests/"),
+        "saving the draft opens the request, got {request}"
+    );
+    click_button(&client, "Submit to team manager").await;
+    wait_for_path(&client, &request).await;
+    assert!(text_of(&client, ".govuk-tag").await.contains("Awaiting endorsement"));
+    client
+        .find(Locator::Css("form[action='/sign-out'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&client, "/sign-in").await;
+
+    as_role(&client, &base, Role::TeamManager, &request, "Endorse", &mut failures).await;
+    as_role(&client, &base, Role::GatewayOfficer, &request, "Start triage", &mut failures).await;
+    as_role(&client, &base, Role::GatewayOfficer, &request, "List for panel", &mut failures).await;
+
+    sign_in(&client, &base, Role::PanelMember.code(), DEMO_PASSWORD).await;
+    wait_for_path(&client, "/").await;
+    client.goto(&format!("{base}{request}")).await.unwrap();
+    client
+        .find(Locator::Id("reasons"))
+        .await
+        .unwrap()
+        .send_keys("Needs and risks justify residential care")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("conditions"))
+        .await
+        .unwrap()
+        .send_keys("Step-down plan within six months")
+        .await
+        .unwrap();
+    click_button(&client, "Panel approves").await;
+    wait_for_path(&client, &request).await;
+    client
+        .find(Locator::Css("form[action='/sign-out'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_path(&client, "/sign-in").await;
+
+    as_role(
+        &client,
+        &base,
+        Role::HeadOfService,
+        &request,
+        "Approve as Head of service",
+        &mut failures,
+    )
+    .await;
+    as_role(&client, &base, Role::Director, &request, "Approve as Director", &mut failures).await;
+
+    sign_in(&client, &base, Role::GatewayOfficer.code(), DEMO_PASSWORD).await;
+    wait_for_path(&client, "/").await;
+    client.goto(&format!("{base}{request}")).await.unwrap();
+    screenshot(&client, "request-approved").await;
+    assert!(text_of(&client, ".govuk-tag").await.contains("Approved"));
+    let page = client.source().await.unwrap();
+    assert!(page.contains("Step-down plan within six months"));
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        failures.is_empty(),
+        "accessibility violations (WCAG 2.2 AA):\n{}",
+        failures.join("\n")
+    );
+}
