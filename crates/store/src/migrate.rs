@@ -47,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "high_cost_reviews",
         source: include_str!("../migrations/0004_high_cost_reviews.sql"),
     },
+    Migration {
+        version: 5,
+        name: "request_timings",
+        source: include_str!("../migrations/0005_request_timings.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

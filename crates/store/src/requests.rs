@@ -189,6 +189,8 @@ pub struct StepContext<'a> {
     pub today: Date,
     pub reasons: Option<&'a str>,
     pub conditions: Option<&'a str>,
+    /// The weekly cost the panel agreed, if different from the request's.
+    pub agreed_weekly_cost: Option<Money>,
 }
 
 /// Takes one lifecycle step, checking the rules, hard stops on submission,
@@ -266,6 +268,7 @@ pub async fn act(
     if changed.rows_affected() == 0 {
         return Err(StoreError::Conflict { entity: "request" });
     }
+    record_timing(cmd, id, action, &before, context).await?;
     let after = load(cmd.conn(), id).await?;
     cmd.record(Change::new(
         "request.stepped",
@@ -276,6 +279,89 @@ pub async fn act(
     ))
     .await?;
     Ok(after)
+}
+
+/// Keeps the dates and agreed cost the dashboard reports on.
+async fn record_timing(
+    cmd: &mut Command,
+    id: i64,
+    action: RequestAction,
+    before: &Request,
+    context: &StepContext<'_>,
+) -> Result<(), StoreError> {
+    let today = crate::timestamp::date_text(context.today);
+    match action {
+        RequestAction::Submit => {
+            sqlx::query("UPDATE placement_requests SET submitted_on = COALESCE(submitted_on, $1) WHERE id = $2")
+                .bind(today)
+                .bind(id)
+                .execute(cmd.conn())
+                .await?;
+        }
+        RequestAction::PanelApprove => {
+            let agreed = context.agreed_weekly_cost.unwrap_or(before.details.weekly_cost);
+            sqlx::query("UPDATE placement_requests SET decided_on = $1, agreed_weekly_cost_pence = $2 WHERE id = $3")
+                .bind(today)
+                .bind(agreed.pence())
+                .bind(id)
+                .execute(cmd.conn())
+                .await?;
+        }
+        RequestAction::PanelDecline => {
+            sqlx::query("UPDATE placement_requests SET decided_on = $1 WHERE id = $2")
+                .bind(today)
+                .bind(id)
+                .execute(cmd.conn())
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Figures for the Gateway dashboard.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    /// (state, count) for every state with requests.
+    pub by_state: Vec<(RequestState, i64)>,
+    /// Requests submitted and not yet decided, with days waiting.
+    pub waiting_days: Vec<i64>,
+    /// Days from submission to decision, for decided requests.
+    pub decision_days: Vec<i64>,
+    pub requested_weekly: Money,
+    pub agreed_weekly: Money,
+    pub approved: i64,
+}
+
+pub async fn dashboard(store: &Store, today: Date) -> Result<Dashboard, StoreError> {
+    let mut board = Dashboard::default();
+    for row in sqlx::query("SELECT state, COUNT(*) FROM placement_requests GROUP BY state ORDER BY state")
+        .fetch_all(store.pool())
+        .await?
+    {
+        board.by_state.push((parse_state(&row.try_get::<String, _>(0)?)?, row.try_get(1)?));
+    }
+    let rows = sqlx::query("SELECT submitted_on, decided_on, weekly_cost_pence, agreed_weekly_cost_pence FROM placement_requests WHERE submitted_on IS NOT NULL")
+        .fetch_all(store.pool())
+        .await?;
+    let (mut requested, mut agreed) = (0i64, 0i64);
+    for row in rows {
+        let submitted = parse_date(&row.try_get::<String, _>(0)?)?;
+        match crate::timestamp::parse_optional_date(row.try_get::<Option<String>, _>(1)?.as_deref())? {
+            Some(decided) => board.decision_days.push((decided - submitted).whole_days()),
+            None => board.waiting_days.push((today - submitted).whole_days()),
+        }
+        if let Some(agreed_pence) = row.try_get::<Option<i64>, _>(3)? {
+            requested = requested.saturating_add(row.try_get::<i64, _>(2)?);
+            agreed = agreed.saturating_add(agreed_pence);
+            board.approved += 1;
+        }
+    }
+    board.requested_weekly = Money::from_pence(requested);
+    board.agreed_weekly = Money::from_pence(agreed);
+    board.waiting_days.sort_unstable();
+    board.decision_days.sort_unstable();
+    Ok(board)
 }
 
 /// Gives the next approval in the chain; completes the request when the
@@ -325,11 +411,15 @@ pub async fn insert_bulk(
     requests: &[(NewRequest, UserId, RequestState, Vec<Role>)],
 ) -> Result<(), StoreError> {
     let at = cmd.at_text();
+    let today = crate::timestamp::parse_date(&at[..10])?;
     for (new, requester, state, required) in requests {
+        let approved = matches!(state, RequestState::AwaitingApproval | RequestState::Approved);
+        let decided = approved || *state == RequestState::Declined;
         sqlx::query(
             "INSERT INTO placement_requests (child_id, requester_id, state, urgency, category, weekly_cost_pence, out_of_area, at_distance,
-                 unregistered, needs, justification, required_approvals, decision_reasons, created_at, version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)",
+                 unregistered, needs, justification, required_approvals, decision_reasons, created_at, version,
+                 submitted_on, decided_on, agreed_weekly_cost_pence)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17)",
         )
         .bind(new.child.get())
         .bind(requester.get())
@@ -351,6 +441,17 @@ pub async fn insert_bulk(
             .then_some("Panel considered the needs, options and cost"),
         )
         .bind(&at)
+        .bind(
+            (*state != RequestState::Draft)
+                .then(|| crate::timestamp::date_text(today - time::Duration::days(12 + new.weekly_cost.pence() % 20))),
+        )
+        .bind(decided.then(|| crate::timestamp::date_text(today - time::Duration::days(2))))
+        .bind(approved.then(|| {
+            new.weekly_cost
+                .apportion(19, 20)
+                .map(|m| m.pence())
+                .unwrap_or(new.weekly_cost.pence())
+        }))
         .execute(cmd.conn())
         .await?;
     }

@@ -191,6 +191,7 @@ fn table() -> RouteTable {
         post(requests::create),
     )
     .add(M::GET, "/requests", Requires(P::WorkOnRequests), get(requests::queue))
+    .add(M::GET, "/gateway", Requires(P::WorkOnRequests), get(requests::dashboard))
     .add(M::GET, "/requests/{id}", Requires(P::WorkOnRequests), get(requests::show))
     .add(M::POST, "/requests/{id}", Requires(P::WorkOnRequests), post(requests::act))
     .add(

@@ -58,6 +58,7 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("My team", "/trays/team", Permission::RecordChildren),
     ("Children", "/children", Permission::SearchChildren),
     ("Requests", "/requests", Permission::WorkOnRequests),
+    ("Gateway", "/gateway", Permission::WorkOnRequests),
     ("High-cost", "/high-cost", Permission::WorkOnRequests),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),

@@ -258,6 +258,12 @@ pub async fn act(
         today: state.clock.today(),
         reasons: Some(reasons.as_str()),
         conditions: Some(conditions.as_str()),
+        agreed_weekly_cost: match form.text("agreed_weekly_cost").as_str() {
+            "" => None,
+            text => Some(
+                Money::parse(text).map_err(|e| AppError::invalid("agreed_weekly_cost", sentence(&format!("agreed weekly cost: {e}"))))?,
+            ),
+        },
     };
     let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     match store::requests::act(&mut cmd, id, &participant(&auth.principal), action, &context).await {
@@ -294,4 +300,45 @@ pub async fn approve(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+#[derive(Template)]
+#[template(path = "requests/dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    by_state: Vec<(&'static str, i64)>,
+    waiting: usize,
+    oldest_waiting: i64,
+    decided: usize,
+    median_decision: i64,
+    requested: Money,
+    agreed: Money,
+    approved: i64,
+    high_cost: usize,
+    high_cost_overdue: usize,
+}
+
+fn median(days: &[i64]) -> i64 {
+    days.get(days.len() / 2).copied().unwrap_or(0)
+}
+
+/// GET /gateway: requests by state, waiting times, decision times, cost
+/// agreed against cost requested, and high-cost review status.
+pub async fn dashboard(State(state): State<AppState>, chrome: Chrome, _auth: Authorized<WorkOnRequests>) -> Result<Html<String>, AppError> {
+    let today = state.clock.today();
+    let board = store::requests::dashboard(&state.store, today).await?;
+    let high_cost = store::high_cost::lines(&state.store, &state.config.high_cost, today).await?;
+    render(&DashboardPage {
+        chrome,
+        by_state: board.by_state.iter().map(|(s, n)| (s.label(), *n)).collect(),
+        waiting: board.waiting_days.len(),
+        oldest_waiting: board.waiting_days.last().copied().unwrap_or(0),
+        decided: board.decision_days.len(),
+        median_decision: median(&board.decision_days),
+        requested: board.requested_weekly,
+        agreed: board.agreed_weekly,
+        approved: board.approved,
+        high_cost_overdue: high_cost.iter().filter(|l| l.overdue).count(),
+        high_cost: high_cost.len(),
+    })
 }

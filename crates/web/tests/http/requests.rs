@@ -83,6 +83,7 @@ async fn a_request_goes_from_worker_to_director_with_every_duty_separated(db: Te
             ("action", "approve"),
             ("reasons", "Needs met; cost within framework"),
             ("conditions", "Review in 3 months"),
+            ("agreed_weekly_cost", "5800"),
         ],
     )
     .await;
@@ -113,6 +114,13 @@ async fn a_request_goes_from_worker_to_director_with_every_duty_separated(db: Te
     assert!(done.body.contains(">Approved<"), "{}", done.body);
     let queue = app.get("/requests?state=approved", &mut gill).await;
     assert!(queue.body.contains("G1"));
+    let board = app.get("/gateway", &mut gill).await;
+    assert!(
+        board.body.contains("£6,000.00 a week over 1 approved requests") && board.body.contains("£5,800.00 a week"),
+        "{}",
+        board.body
+    );
+    assert!(board.body.contains("median 0 days over 1 decisions"));
     let events = store::audit::list(
         &app.db.store,
         &store::audit::AuditFilter {
