@@ -232,3 +232,44 @@ pub async fn wait_for_path(client: &Client, path: &str) -> String {
     }
     current
 }
+
+/// Clicks the button labelled `label` and waits until the browser has
+/// loaded the page the click led to. Buttons that post back to the same
+/// address are why the URL alone cannot tell: a marker set on the old
+/// document disappears when the new one loads.
+pub async fn click_and_wait(client: &Client, label: &str) {
+    client
+        .execute("window.__hearthOldPage = true; return true;", vec![])
+        .await
+        .expect("mark the page");
+    let mut clicked = false;
+    for _ in 0..50 {
+        if let Ok(buttons) = client.find_all(Locator::Css("button")).await {
+            for button in buttons {
+                if button.text().await.map(|t| t.trim() == label).unwrap_or(false) && button.click().await.is_ok() {
+                    clicked = true;
+                    break;
+                }
+            }
+        }
+        if clicked {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(clicked, "no button labelled {label:?}");
+    for _ in 0..100 {
+        let loaded = client
+            .execute(
+                "return window.__hearthOldPage === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await
+            .is_ok_and(|v| v == serde_json::Value::Bool(true));
+        if loaded {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("clicking {label:?} did not load a new page");
+}

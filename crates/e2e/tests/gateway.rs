@@ -5,21 +5,12 @@
 //! with axe-core.
 
 use authz::Role;
-use e2e::{axe_violations, browser_available, screenshot, sign_in, text_of, wait_for_path, Driver, Site, DEMO_PASSWORD};
+use e2e::{axe_violations, browser_available, click_and_wait, screenshot, sign_in, text_of, wait_for_path, Driver, Site, DEMO_PASSWORD};
 use fantoccini::{Client, Locator};
 use store::testing::TestBackend;
 
-async fn click_button(client: &Client, label: &str) {
-    let buttons = client.find_all(Locator::Css("button")).await.unwrap();
-    for button in buttons {
-        if button.text().await.unwrap_or_default().trim() == label {
-            button.click().await.unwrap();
-            return;
-        }
-    }
-    panic!("no button labelled {label:?}");
-}
-
+/// Signs in as `role`, opens the request, checks it with axe, takes the
+/// step labelled `button`, and signs out.
 async fn as_role(client: &Client, base: &str, role: Role, request: &str, button: &str, failures: &mut Vec<String>) {
     sign_in(client, base, role.code(), DEMO_PASSWORD).await;
     wait_for_path(client, "/").await;
@@ -27,16 +18,8 @@ async fn as_role(client: &Client, base: &str, role: Role, request: &str, button:
     for violation in axe_violations(client).await {
         failures.push(format!("{role} on the request: {violation}"));
     }
-    click_button(client, button).await;
-    wait_for_path(client, request).await;
-    client
-        .find(Locator::Css("form[action='/sign-out'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_path(client, "/sign-in").await;
+    click_and_wait(client, button).await;
+    click_and_wait(client, "Sign out").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -100,30 +83,15 @@ async fn a_request_goes_from_social_worker_to_director() {
         .send_keys("No framework foster placement can meet the risks")
         .await
         .unwrap();
-    click_button(&client, "Save draft").await;
-    let mut request = String::new();
-    for _ in 0..50 {
-        request = client.current_url().await.unwrap().path().to_owned();
-        if request.starts_with("/requests/") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    click_and_wait(&client, "Save draft").await;
+    let request = client.current_url().await.unwrap().path().to_owned();
     assert!(
         request.starts_with("/requests/"),
         "saving the draft opens the request, got {request}"
     );
-    click_button(&client, "Submit to team manager").await;
-    wait_for_path(&client, &request).await;
+    click_and_wait(&client, "Submit to team manager").await;
     assert!(text_of(&client, ".govuk-tag").await.contains("Awaiting endorsement"));
-    client
-        .find(Locator::Css("form[action='/sign-out'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_path(&client, "/sign-in").await;
+    click_and_wait(&client, "Sign out").await;
 
     as_role(&client, &base, Role::TeamManager, &request, "Endorse", &mut failures).await;
     as_role(&client, &base, Role::GatewayOfficer, &request, "Start triage", &mut failures).await;
@@ -146,16 +114,8 @@ async fn a_request_goes_from_social_worker_to_director() {
         .send_keys("Step-down plan within six months")
         .await
         .unwrap();
-    click_button(&client, "Panel approves").await;
-    wait_for_path(&client, &request).await;
-    client
-        .find(Locator::Css("form[action='/sign-out'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    wait_for_path(&client, "/sign-in").await;
+    click_and_wait(&client, "Panel approves").await;
+    click_and_wait(&client, "Sign out").await;
 
     as_role(
         &client,
