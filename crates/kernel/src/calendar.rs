@@ -9,7 +9,7 @@
 //! closure days (for example between Christmas and New Year) through
 //! configuration.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -69,62 +69,73 @@ impl FromStr for Nation {
 #[derive(Debug, Clone)]
 pub struct WorkingDays {
     nation: Nation,
-    /// Bank holidays from the data file, with their names.
-    listed: Vec<(Date, String)>,
-    closed: BTreeSet<Date>,
+    /// The nation's listed bank holidays (the data years only), with names.
+    listed: BTreeMap<Date, String>,
+    /// Days the council's offices are shut on top of bank holidays.
+    local_closures: BTreeSet<Date>,
 }
 
 impl WorkingDays {
+    /// The calendar for `nation` plus the council's own closure days (from
+    /// its configuration, for example the days between Christmas and New
+    /// Year).
     pub fn new(nation: Nation, local_closures: impl IntoIterator<Item = Date>) -> WorkingDays {
-        let listed = parse_data(nation.holiday_data());
-        let mut closed: BTreeSet<Date> = listed.iter().map(|(d, _)| *d).collect();
-        closed.extend(local_closures);
-        WorkingDays { nation, listed, closed }
+        // The list is compiled in and checked by the tests in `tests.rs`, so
+        // a failure here is a broken build, not bad input.
+        let listed = parse_holiday_list(nation.holiday_data())
+            .unwrap_or_else(|error| panic!("the bundled bank-holiday list for {nation} is malformed: {error}"));
+        WorkingDays {
+            nation,
+            listed: listed.into_iter().collect(),
+            local_closures: local_closures.into_iter().collect(),
+        }
     }
 
     pub fn nation(&self) -> Nation {
         self.nation
     }
 
-    fn is_bank_holiday(&self, date: Date) -> bool {
-        if (DATA_YEARS.0..=DATA_YEARS.1).contains(&date.year()) {
-            self.closed.contains(&date)
+    /// Whether `date` is a bank holiday: from the data in the data years,
+    /// by the standard rules outside them.
+    pub fn is_bank_holiday(&self, date: Date) -> bool {
+        if in_data_years(date.year()) {
+            self.listed.contains_key(&date)
         } else {
-            self.closed.contains(&date) || standard_holidays(date.year()).iter().any(|(d, _)| *d == date)
+            standard_holidays(date.year()).iter().any(|(holiday, _)| *holiday == date)
         }
     }
 
+    /// Not a Saturday or Sunday, not a bank holiday, not a council closure.
     pub fn is_working_day(&self, date: Date) -> bool {
-        !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) && !self.is_bank_holiday(date)
+        !is_weekend(date) && !self.local_closures.contains(&date) && !self.is_bank_holiday(date)
     }
 
-    /// The date `n` working days after `from` (`from` itself is not counted).
+    /// The date `n` working days after `from` (`from` itself is not counted,
+    /// so a referral on a Friday plus one working day is the next working
+    /// day after it). `n = 0` gives `from` itself, working day or not.
+    ///
+    /// Panics only if the answer would lie beyond the dates `time` can hold.
     pub fn add(&self, from: Date, n: u32) -> Date {
         let mut date = from;
-        let mut left = n;
-        while left > 0 {
-            date += Duration::days(1);
-            if self.is_working_day(date) {
-                left -= 1;
-            }
+        for _ in 0..n {
+            date = self.next_working_day_on_or_after(next_day(date));
         }
         date
     }
 
-    /// The date `n` working days before `from`.
+    /// The date `n` working days before `from` (`from` itself is not
+    /// counted); `n = 0` gives `from`.
     pub fn subtract(&self, from: Date, n: u32) -> Date {
         let mut date = from;
-        let mut left = n;
-        while left > 0 {
-            date -= Duration::days(1);
-            if self.is_working_day(date) {
-                left -= 1;
-            }
+        for _ in 0..n {
+            date = self.latest_working_day_on_or_before(previous_day(date));
         }
         date
     }
 
-    /// Working days `d` with `from < d <= to`; negative when `to < from`.
+    /// The number of working days `d` with `from < d <= to`, or minus the
+    /// number with `to < d <= from` when `to` is earlier; so
+    /// `count_between(a, add(a, n)) == n`.
     pub fn count_between(&self, from: Date, to: Date) -> i64 {
         if to < from {
             return -self.count_between(to, from);
@@ -132,7 +143,7 @@ impl WorkingDays {
         let mut count = 0;
         let mut date = from;
         while date < to {
-            date += Duration::days(1);
+            date = next_day(date);
             if self.is_working_day(date) {
                 count += 1;
             }
@@ -140,42 +151,104 @@ impl WorkingDays {
         count
     }
 
+    /// `date` if it is a working day, otherwise the first one after it.
     pub fn next_working_day_on_or_after(&self, date: Date) -> Date {
         let mut date = date;
         while !self.is_working_day(date) {
-            date += Duration::days(1);
+            date = next_day(date);
         }
         date
     }
 
-    /// The bank holidays in `year`, with names, in date order.
-    pub fn bank_holidays_in(&self, year: i32) -> Vec<(Date, String)> {
-        if (DATA_YEARS.0..=DATA_YEARS.1).contains(&year) {
-            self.listed.iter().filter(|(d, _)| d.year() == year).cloned().collect()
+    /// `date` if it is a working day, otherwise the last one before it.
+    pub fn latest_working_day_on_or_before(&self, date: Date) -> Date {
+        let mut date = date;
+        while !self.is_working_day(date) {
+            date = previous_day(date);
+        }
+        date
+    }
+
+    /// The bank holidays in `year`, with names, in date order (council
+    /// closures are not bank holidays and are not included).
+    pub fn bank_holidays_in(&self, year: i32) -> Vec<(Date, &str)> {
+        if in_data_years(year) {
+            self.listed
+                .iter()
+                .filter(|(date, _)| date.year() == year)
+                .map(|(date, name)| (*date, name.as_str()))
+                .collect()
         } else {
-            standard_holidays(year).into_iter().map(|(d, n)| (d, n.to_owned())).collect()
+            standard_holidays(year)
         }
     }
 }
 
-fn parse_data(text: &str) -> Vec<(Date, String)> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .filter_map(|line| {
-            let (date, name) = line.split_once("  ")?;
-            Some((crate::dates::parse_iso_date(date).ok()?, name.trim().to_owned()))
-        })
-        .collect()
+fn in_data_years(year: i32) -> bool {
+    (DATA_YEARS.0..=DATA_YEARS.1).contains(&year)
+}
+
+fn is_weekend(date: Date) -> bool {
+    matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday)
+}
+
+fn next_day(date: Date) -> Date {
+    date.next_day()
+        .expect("working-day arithmetic ran past the last date time can hold")
+}
+
+fn previous_day(date: Date) -> Date {
+    date.previous_day()
+        .expect("working-day arithmetic ran past the first date time can hold")
+}
+
+/// A line of a bank-holiday list that is not `YYYY-MM-DD  Name`, a comment or
+/// blank.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: expected `YYYY-MM-DD  Name`, found '{text}'")]
+pub struct HolidayListError {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Parses a bank-holiday list: one `YYYY-MM-DD  Name` per line, `#`
+/// comments and blank lines ignored. Strict, so a typo in the data cannot
+/// silently drop a holiday.
+pub fn parse_holiday_list(text: &str) -> Result<Vec<(Date, String)>, HolidayListError> {
+    let mut holidays = Vec::new();
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let error = || HolidayListError {
+            line: index + 1,
+            text: raw.to_owned(),
+        };
+        let (date, name) = line.split_once(char::is_whitespace).ok_or_else(error)?;
+        let date = crate::dates::parse_iso_date(date).map_err(|_| error())?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(error());
+        }
+        holidays.push((date, name.to_owned()));
+    }
+    Ok(holidays)
 }
 
 /// The bank holidays the standard rules give for `year` in England and
-/// Wales, with weekend substitutions. One-off changes (jubilees, state
-/// occasions) are not predictable and live only in the data file.
+/// Wales, in date order: New Year's Day, Good Friday, Easter Monday, the
+/// first Monday of May, the last Mondays of May and August, Christmas Day
+/// and Boxing Day, with a holiday that falls at a weekend moved to the next
+/// weekday not already a holiday.
+///
+/// One-off changes (jubilees, state occasions, a moved early May holiday)
+/// cannot be predicted and live only in the data file. The rules are those
+/// in force since 1978; earlier years get them too, which is historically
+/// wrong but never matters, since no deadline Hearth computes falls then.
 pub fn standard_holidays(year: i32) -> Vec<(Date, &'static str)> {
-    let date = |month, day| Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN);
-    let mut holidays = Vec::new();
-    let new_year = date(Month::January, 1);
+    let mut holidays = Vec::with_capacity(8);
+    let new_year = calendar_date(year, Month::January, 1);
     holidays.push(match new_year.weekday() {
         Weekday::Saturday => (new_year + Duration::days(2), "New Year's Day (substitute day)"),
         Weekday::Sunday => (new_year + Duration::days(1), "New Year's Day (substitute day)"),
@@ -187,65 +260,68 @@ pub fn standard_holidays(year: i32) -> Vec<(Date, &'static str)> {
     holidays.push((first_monday(year, Month::May), "Early May bank holiday"));
     holidays.push((last_monday(year, Month::May), "Spring bank holiday"));
     holidays.push((last_monday(year, Month::August), "Summer bank holiday"));
-    let christmas = date(Month::December, 25);
-    let (day27, day28) = (date(Month::December, 27), date(Month::December, 28));
-    match christmas.weekday() {
+    let december = |day| calendar_date(year, Month::December, day);
+    // Christmas and Boxing Day move together: whichever lands at a weekend
+    // takes the next weekday the other has not already taken.
+    match december(25).weekday() {
+        Weekday::Friday => {
+            holidays.push((december(25), "Christmas Day"));
+            holidays.push((december(28), "Boxing Day (substitute day)"));
+        }
         Weekday::Saturday => {
-            holidays.push((day27, "Christmas Day (substitute day)"));
-            holidays.push((day28, "Boxing Day (substitute day)"));
+            holidays.push((december(27), "Christmas Day (substitute day)"));
+            holidays.push((december(28), "Boxing Day (substitute day)"));
         }
         Weekday::Sunday => {
-            holidays.push((date(Month::December, 26), "Boxing Day"));
-            holidays.push((day27, "Christmas Day (substitute day)"));
-        }
-        Weekday::Friday => {
-            holidays.push((christmas, "Christmas Day"));
-            holidays.push((day28, "Boxing Day (substitute day)"));
+            holidays.push((december(26), "Boxing Day"));
+            holidays.push((december(27), "Christmas Day (substitute day)"));
         }
         _ => {
-            holidays.push((christmas, "Christmas Day"));
-            holidays.push((date(Month::December, 26), "Boxing Day"));
+            holidays.push((december(25), "Christmas Day"));
+            holidays.push((december(26), "Boxing Day"));
         }
     }
     holidays.sort();
     holidays
 }
 
-/// Easter Sunday by the anonymous Gregorian algorithm.
+/// Builds a date from parts the callers here know to be valid (the first
+/// of a month, 25–28 December, Easter's March or April day).
+fn calendar_date(year: i32, month: Month, day: u8) -> Date {
+    Date::from_calendar_date(year, month, day).expect("day and month are valid in every year")
+}
+
+/// Easter Sunday by the anonymous Gregorian algorithm (Meeus/Jones/Butcher).
+/// Euclidean division keeps every step non-negative, so even the proleptic
+/// years `time` allows give a date in March or April rather than a panic.
 fn easter_sunday(year: i32) -> Date {
-    let a = year % 19;
-    let b = year / 100;
-    let c = year % 100;
-    let d = b / 4;
-    let e = b % 4;
-    let f = (b + 8) / 25;
-    let g = (b - f + 1) / 3;
-    let h = (19 * a + b - d - g + 15) % 30;
+    let a = year.rem_euclid(19);
+    let b = year.div_euclid(100);
+    let c = year.rem_euclid(100);
+    let d = b.div_euclid(4);
+    let e = b.rem_euclid(4);
+    let f = (b + 8).div_euclid(25);
+    let g = (b - f + 1).div_euclid(3);
+    let h = (19 * a + b - d - g + 15).rem_euclid(30);
     let i = c / 4;
     let k = c % 4;
-    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let l = (32 + 2 * e + 2 * i - h - k).rem_euclid(7);
     let m = (a + 11 * h + 22 * l) / 451;
-    let month = (h + l - 7 * m + 114) / 31;
-    let day = (h + l - 7 * m + 114) % 31 + 1;
-    let month = if month == 3 { Month::March } else { Month::April };
-    Date::from_calendar_date(year, month, u8::try_from(day).unwrap_or(1)).unwrap_or(Date::MIN)
+    let month_and_day = h + l - 7 * m + 114;
+    let month = if month_and_day / 31 == 3 { Month::March } else { Month::April };
+    let day = u8::try_from(month_and_day % 31 + 1).expect("Easter falls on day 1 to 31");
+    calendar_date(year, month, day)
 }
 
 fn first_monday(year: i32, month: Month) -> Date {
-    let mut day = Date::from_calendar_date(year, month, 1).unwrap_or(Date::MIN);
-    while day.weekday() != Weekday::Monday {
-        day += Duration::days(1);
-    }
-    day
+    let first = calendar_date(year, month, 1);
+    let days_to_monday = (7 - i64::from(first.weekday().number_days_from_monday())) % 7;
+    first + Duration::days(days_to_monday)
 }
 
 fn last_monday(year: i32, month: Month) -> Date {
-    let last = month.length(year);
-    let mut day = Date::from_calendar_date(year, month, last).unwrap_or(Date::MIN);
-    while day.weekday() != Weekday::Monday {
-        day -= Duration::days(1);
-    }
-    day
+    let last = calendar_date(year, month, month.length(year));
+    last - Duration::days(i64::from(last.weekday().number_days_from_monday()))
 }
 
 #[cfg(test)]
