@@ -14,6 +14,7 @@ mod plan;
 mod plan_casework;
 mod plan_children;
 mod plan_providers;
+mod plan_staff;
 mod random;
 
 pub use load::{load, LoadReport};

@@ -223,3 +223,12 @@ pub const PROVIDER_WORDS: &[&str] = &[
     "Brook",
     "Pathways",
 ];
+
+/// Endings for independent fostering agencies' names.
+pub const FOSTERING_SUFFIXES: &[&str] = &["Fostering", "Foster Care", "Family Placements"];
+
+/// Endings for private and voluntary children's homes' names.
+pub const HOME_SUFFIXES: &[&str] = &["Care", "Children's Homes", "Residential Care"];
+
+/// Endings for supported accommodation providers' names.
+pub const SUPPORTED_SUFFIXES: &[&str] = &["Supported Living", "Housing Support"];

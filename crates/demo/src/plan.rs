@@ -3,11 +3,9 @@
 use authz::Role;
 use kernel::Money;
 use placements::PlacementCategory;
-use providers::ProviderType;
 use store::providers::NewProvider;
 use time::{Date, Duration};
 
-use crate::names;
 use crate::random::Random;
 
 /// What to build.
@@ -83,28 +81,21 @@ pub struct County {
     pub children: Vec<ChildPlan>,
 }
 
-const CASE_TEAMS: [&str; 5] = [
+pub(crate) const CASE_TEAMS: [&str; 5] = [
     "Children in Care North",
     "Children in Care South",
     "Children in Care East",
     "16 Plus and Leaving Care",
     "Disabled Children's Service",
 ];
-const NORTH: usize = 0;
+pub(crate) const NORTH: usize = 0;
+const SOUTH: usize = 1;
+const EAST: usize = 2;
 const SIXTEEN_PLUS: usize = 3;
 const DISABLED: usize = 4;
 
-/// Functional teams and the role whose staff sit in each.
-const FUNCTION_TEAMS: [(&str, Role, usize); 8] = [
-    ("Gateway and Resources", Role::GatewayOfficer, 3),
-    ("Corporate Parenting Panel", Role::PanelMember, 4),
-    ("Commissioning and Contracts", Role::CommissioningOfficer, 3),
-    ("Placements Finance", Role::FinanceOfficer, 3),
-    ("Placements Finance", Role::FinanceApprover, 2),
-    ("Internal Audit", Role::InternalAuditor, 2),
-    ("Children's Services Leadership", Role::HeadOfService, 2),
-    ("Children's Services Leadership", Role::Director, 1),
-];
+/// How many children the demo social worker holds.
+const DEMO_CASELOAD: usize = 14;
 
 /// Builds the county described by `options`.
 pub fn plan(options: &Options) -> County {
@@ -122,142 +113,41 @@ pub fn plan(options: &Options) -> County {
             case_holding: true,
         });
     }
-    let mut usernames = std::collections::BTreeSet::new();
-    plan_staff(&mut county, &mut random, &mut usernames, options);
     let catalogue = crate::plan_providers::plan_providers(&mut county, &mut random, options.children);
-    let social_workers: Vec<Vec<usize>> = (0..CASE_TEAMS.len())
-        .map(|team| {
-            county
-                .staff
-                .iter()
-                .enumerate()
-                .filter(|(_, s)| s.team == Some(team) && s.roles.contains(&Role::SocialWorker) && !s.demo)
-                .map(|(i, _)| i)
-                .collect()
-        })
+    let bands = crate::plan_children::age_bands(&mut random, options.children);
+    county.children = bands
+        .into_iter()
+        .enumerate()
+        .map(|(number, band)| crate::plan_children::plan_child(&mut random, options.today, number, band, &catalogue))
         .collect();
-    for number in 0..options.children {
-        let mut child = crate::plan_children::plan_child(&mut random, options.today, number, &catalogue, &social_workers);
-        crate::plan_casework::add_casework(&mut random, options, &mut child);
-        county.children.push(child);
-    }
-    if options.demo_accounts {
-        give_demo_worker_a_caseload(&mut county);
+    let demo_caseload = if options.demo_accounts {
+        choose_demo_caseload(&mut county)
+    } else {
+        Vec::new()
+    };
+    crate::plan_staff::plan_staff(&mut county, &mut random, options, &demo_caseload);
+    for child in &mut county.children {
+        crate::plan_casework::add_casework(&mut random, options, child);
     }
     county
 }
 
-fn team_index(county: &mut County, name: &str) -> usize {
-    if let Some(index) = county.teams.iter().position(|t| t.name == name) {
-        return index;
+/// Picks the children the demo social worker will hold: the first few
+/// held by the three area teams, all moved to the demo team manager's
+/// team, so their trays have content on first sign-in.
+fn choose_demo_caseload(county: &mut County) -> Vec<usize> {
+    let chosen: Vec<usize> = county
+        .children
+        .iter()
+        .enumerate()
+        .filter(|(_, child)| [NORTH, SOUTH, EAST].contains(&child.team))
+        .map(|(index, _)| index)
+        .take(DEMO_CASELOAD)
+        .collect();
+    for index in &chosen {
+        county.children[*index].team = NORTH;
     }
-    county.teams.push(TeamPlan {
-        name: name.to_owned(),
-        case_holding: false,
-    });
-    county.teams.len() - 1
-}
-
-fn person(random: &mut Random, usernames: &mut std::collections::BTreeSet<String>) -> (String, String) {
-    let given = if random.chance(50) {
-        random.pick(names::GIVEN_FEMALE)
-    } else {
-        random.pick(names::GIVEN_MALE)
-    };
-    let family = random.pick(names::FAMILY);
-    let base = format!("{}.{}", given.to_lowercase(), family.to_lowercase()).replace(' ', "");
-    let mut username = base.clone();
-    let mut n = 2;
-    while !usernames.insert(username.clone()) {
-        username = format!("{base}{n}");
-        n += 1;
-    }
-    (username, format!("{given} {family}"))
-}
-
-fn plan_staff(county: &mut County, random: &mut Random, usernames: &mut std::collections::BTreeSet<String>, options: &Options) {
-    // Demo usernames are the role codes; reserve them so nobody else gets one.
-    for role in Role::ALL {
-        usernames.insert(role.code().to_owned());
-    }
-    // At least one worker per case-holding team, then one per 15 children.
-    let workers = (options.children / 15).max(CASE_TEAMS.len());
-    for n in 0..workers {
-        let (username, display_name) = person(random, usernames);
-        county.staff.push(StaffPlan {
-            username,
-            display_name,
-            roles: vec![Role::SocialWorker],
-            team: Some(n % CASE_TEAMS.len()),
-            demo: false,
-        });
-    }
-    for team in 0..CASE_TEAMS.len() {
-        let (username, display_name) = person(random, usernames);
-        county.staff.push(StaffPlan {
-            username,
-            display_name,
-            roles: vec![Role::TeamManager],
-            team: Some(team),
-            demo: false,
-        });
-    }
-    for (team_name, role, count) in FUNCTION_TEAMS {
-        let team = team_index(county, team_name);
-        for _ in 0..count {
-            let (username, display_name) = person(random, usernames);
-            county.staff.push(StaffPlan {
-                username,
-                display_name,
-                roles: vec![role],
-                team: Some(team),
-                demo: false,
-            });
-        }
-    }
-    for (role, count) in [(Role::CommitteeMember, 3), (Role::Administrator, 2)] {
-        for _ in 0..count {
-            let (username, display_name) = person(random, usernames);
-            county.staff.push(StaffPlan {
-                username,
-                display_name,
-                roles: vec![role],
-                team: None,
-                demo: false,
-            });
-        }
-    }
-    if options.demo_accounts {
-        for role in Role::ALL {
-            let (_, display_name) = person(random, usernames);
-            let team = match role {
-                Role::SocialWorker | Role::TeamManager => Some(NORTH),
-                other => FUNCTION_TEAMS
-                    .iter()
-                    .find(|(_, r, _)| *r == other)
-                    .map(|(name, _, _)| team_index(county, name)),
-            };
-            county.staff.push(StaffPlan {
-                username: role.code().to_owned(),
-                display_name,
-                roles: vec![role],
-                team,
-                demo: true,
-            });
-        }
-    }
-}
-
-/// The demo social worker holds 14 children in the demo team manager's team,
-/// so their trays have content on first sign-in.
-fn give_demo_worker_a_caseload(county: &mut County) {
-    let Some(worker) = county.staff.iter().position(|s| s.demo && s.roles.contains(&Role::SocialWorker)) else {
-        return;
-    };
-    for child in county.children.iter_mut().take(14) {
-        child.team = NORTH;
-        child.worker = worker;
-    }
+    chosen
 }
 
 /// The team a child of `age` is held by.
@@ -274,14 +164,4 @@ pub(crate) fn team_for_age(random: &mut Random, age: i64) -> usize {
 /// A date `days` before `date`.
 pub(crate) fn days_before(date: Date, days: i64) -> Date {
     date - Duration::days(days)
-}
-
-/// Which kind of provider a county keeps for each placement category.
-pub(crate) fn provider_kind(category: PlacementCategory) -> Option<ProviderType> {
-    match category {
-        PlacementCategory::WithParents => None,
-        PlacementCategory::InHouseFoster | PlacementCategory::Kinship => Some(ProviderType::OwnCouncil),
-        PlacementCategory::Secure => Some(ProviderType::OtherPublic),
-        _ => Some(ProviderType::Private),
-    }
 }

@@ -2,6 +2,7 @@
 
 use kernel::Money;
 use placements::PlacementCategory;
+use providers::ProviderType;
 use time::{Date, Duration};
 
 use crate::names;
@@ -9,20 +10,28 @@ use crate::plan::{days_before, team_for_age, ChildPlan, PlacementPlan};
 use crate::plan_providers::{postcode, Catalogue};
 use crate::random::Random;
 
-/// Ethnicity codes with rough national shares (per thousand) of looked-after children.
-const ETHNICITY: [(&str, u64); 12] = [
-    ("WBRI", 690),
-    ("WOTH", 40),
-    ("MWBC", 45),
-    ("MWBA", 15),
-    ("MOTH", 45),
-    ("AOTH", 20),
+/// DfE ethnicity codes with shares (per thousand) near those of children
+/// looked after in England: 71% White, 11% Mixed, 7% Black, 5% Asian.
+const ETHNICITY: [(&str, u64); 19] = [
+    ("WBRI", 645),
+    ("WIRI", 5),
+    ("WOTH", 45),
+    ("WIRT", 5),
+    ("WROM", 10),
+    ("MWBC", 40),
+    ("MWBA", 20),
+    ("MWAS", 15),
+    ("MOTH", 35),
+    ("AIND", 8),
     ("APKN", 15),
+    ("ABAN", 7),
+    ("AOTH", 20),
     ("BAFR", 35),
     ("BCRB", 15),
     ("BOTH", 20),
-    ("OOTH", 40),
-    ("WIRT", 20),
+    ("CHNE", 5),
+    ("OOTH", 45),
+    ("NOBT", 15),
 ];
 
 /// Categories of need, abuse or neglect by far the most common.
@@ -49,10 +58,11 @@ pub fn category_for_age(random: &mut Random, age: i64) -> PlacementCategory {
             PlacementCategory::SupportedAccommodation if age < 16 => 0,
             PlacementCategory::Secure if age < 10 => 0,
             PlacementCategory::ChildrensHome if age < 8 => 10,
-            PlacementCategory::Bespoke if age < 12 => 2,
+            PlacementCategory::Bespoke if age < 10 => 3,
+            PlacementCategory::Bespoke => weight * 2,
             // Older children are in supported accommodation and homes more.
             PlacementCategory::SupportedAccommodation => weight * 4,
-            PlacementCategory::ChildrensHome if age >= 10 => weight * 2,
+            PlacementCategory::ChildrensHome if age >= 10 => weight * 5 / 2,
             _ => *weight,
         })
         .collect();
@@ -81,10 +91,23 @@ fn age_on(dob: Date, on: Date) -> i64 {
     i64::from(children::age_on(dob, on))
 }
 
-pub fn plan_child(random: &mut Random, today: Date, number: usize, catalogue: &Catalogue, social_workers: &[Vec<usize>]) -> ChildPlan {
-    // Age profile of looked-after children: under 1, 1-4, 5-9, 10-15, 16-17.
-    let band = random.weighted(&[5, 15, 18, 38, 24]);
-    let (youngest, oldest) = [(0, 0), (1, 4), (5, 9), (10, 15), (16, 17)][band];
+/// Age profile of looked-after children (per cent): under 1, 1-4, 5-9,
+/// 10-15, 16-17.
+const AGE_BANDS: [((i64, i64), u64); 5] = [((0, 0), 5), ((1, 4), 15), ((5, 9), 18), ((10, 15), 38), ((16, 17), 24)];
+
+/// An age band for each of `children`, in the national proportions to
+/// within one child, in random order: a small county still has the right
+/// shape, and every mix that depends on age follows.
+pub fn age_bands(random: &mut Random, children: usize) -> Vec<usize> {
+    let mut bands = random.quota(&AGE_BANDS.map(|(_, share)| share), children);
+    random.shuffle(&mut bands);
+    bands
+}
+
+/// A child in age band `band`, held by a team; the worker is allocated
+/// once staff are planned.
+pub fn plan_child(random: &mut Random, today: Date, number: usize, band: usize, catalogue: &Catalogue) -> ChildPlan {
+    let (youngest, oldest) = AGE_BANDS[band].0;
     let age = random.between(youngest, oldest);
     let date_of_birth = days_before(today, age * 365 + random.between(age / 4 + 1, 364));
     let male = random.chance(57);
@@ -94,8 +117,6 @@ pub fn plan_child(random: &mut Random, today: Date, number: usize, catalogue: &C
         random.pick(names::GIVEN_FEMALE)
     };
     let team = team_for_age(random, age_on(date_of_birth, today));
-    let workers = &social_workers[team];
-    let worker = *random.pick(workers);
     ChildPlan {
         la_child_id: format!("DC{:06}", 100_000 + number),
         given_names: (*given).to_owned(),
@@ -104,7 +125,7 @@ pub fn plan_child(random: &mut Random, today: Date, number: usize, catalogue: &C
         sex: if male { "M" } else { "F" },
         ethnicity: ETHNICITY[random.weighted(&ETHNICITY.map(|(_, w)| w))].0,
         team,
-        worker,
+        worker: usize::MAX,
         placements: care_history(random, today, date_of_birth, catalogue),
         category_of_need: NEEDS[random.weighted(&[3, 1, 1, 1, 1, 1, 1])],
         legal_statuses: Vec::new(),
@@ -133,16 +154,14 @@ fn care_history(random: &mut Random, today: Date, date_of_birth: Date, catalogue
         let end = starts.get(index + 1).copied();
         let age = age_on(date_of_birth, *begin);
         let category = category_for_age(random, age);
-        let provider = crate::plan::provider_kind(category).and_then(|_| catalogue.pick(random, category));
-        let out_of_county =
-            provider.is_some() && !matches!(category, PlacementCategory::InHouseFoster | PlacementCategory::Kinship) && random.chance(50);
+        let provider = catalogue.pick(random, category);
         history.push(PlacementPlan {
             category,
             provider,
             start: *begin,
             end,
             weekly_cost: weekly_cost(random, category),
-            postcode: Some(postcode(random, !out_of_county)),
+            postcode: Some(placement_postcode(random, catalogue, provider)),
         });
     }
     move_on_at_sixteen(random, today, date_of_birth, catalogue, &mut history);
@@ -150,16 +169,17 @@ fn care_history(random: &mut Random, today: Date, date_of_birth: Date, catalogue
 }
 
 /// Many young people move to supported accommodation after their sixteenth
-/// birthday; model that as a final move for some of those now 16 or 17.
+/// birthday; model that as a final move for some of those now 16 or 17
+/// whose history has room for it (four placements at most).
 fn move_on_at_sixteen(random: &mut Random, today: Date, date_of_birth: Date, catalogue: &Catalogue, history: &mut Vec<PlacementPlan>) {
-    let Some(last) = history.last() else {
+    let Some(last) = history.last().filter(|_| history.len() < 4) else {
         return;
     };
     let sixteenth = date_of_birth
         .replace_year(date_of_birth.year() + 16)
         .unwrap_or(date_of_birth + Duration::days(16 * 365 + 4));
     let earliest = sixteenth.max(last.start + Duration::days(7));
-    if last.category == PlacementCategory::SupportedAccommodation || earliest >= today || !random.chance(45) {
+    if last.category == PlacementCategory::SupportedAccommodation || earliest >= today || !random.chance(40) {
         return;
     }
     let span = (today - earliest).whole_days();
@@ -168,13 +188,27 @@ fn move_on_at_sixteen(random: &mut Random, today: Date, date_of_birth: Date, cat
         previous.end = Some(start);
     }
     let category = PlacementCategory::SupportedAccommodation;
-    let in_county = random.chance(60);
+    let provider = catalogue.pick(random, category);
     history.push(PlacementPlan {
         category,
-        provider: catalogue.pick(random, category),
+        provider,
         start,
         end: None,
         weekly_cost: weekly_cost(random, category),
-        postcode: Some(postcode(random, in_county)),
+        postcode: Some(placement_postcode(random, catalogue, provider)),
     });
+}
+
+/// Where a placement is: the council's own carers and homes are in the
+/// county, other councils and the secure home outside it, independent
+/// providers about half and half (domain notes §4.2), and a child placed
+/// with parents usually near home.
+fn placement_postcode(random: &mut Random, catalogue: &Catalogue, provider: Option<usize>) -> String {
+    let in_county = match provider.map(|index| catalogue.provider_type(index)) {
+        None | Some(ProviderType::Parent) => random.chance(90),
+        Some(ProviderType::OwnCouncil) => random.chance(97),
+        Some(ProviderType::OtherCouncil | ProviderType::OtherPublic) => false,
+        Some(ProviderType::Private | ProviderType::Voluntary) => random.chance(52),
+    };
+    postcode(random, in_county)
 }

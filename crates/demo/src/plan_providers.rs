@@ -16,9 +16,15 @@ use crate::random::Random;
 #[derive(Debug, Default)]
 pub struct Catalogue {
     by_category: BTreeMap<PlacementCategory, Vec<usize>>,
+    types: Vec<ProviderType>,
 }
 
 impl Catalogue {
+    /// The type of the provider at `index`.
+    pub fn provider_type(&self, index: usize) -> ProviderType {
+        self.types[index]
+    }
+
     pub fn pick(&self, random: &mut Random, category: PlacementCategory) -> Option<usize> {
         self.by_category
             .get(&category)
@@ -57,6 +63,7 @@ fn urn(random: &mut Random, childrens_home: bool) -> String {
 pub fn plan_providers(county: &mut County, random: &mut Random, children: usize) -> Catalogue {
     let mut catalogue = Catalogue::default();
     let mut push = |county: &mut County, provider: NewProvider, categories: &[PlacementCategory]| {
+        catalogue.types.push(provider.provider_type);
         county.providers.push(provider);
         let index = county.providers.len() - 1;
         for category in categories {
@@ -85,41 +92,49 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
             &[PlacementCategory::ChildrensHome],
         );
     }
+    // 62 providers for a small county, growing to about 140 for a large one.
     let scale = children / 100;
-    let groups: [(usize, &str, PlacementCategory, bool); 5] = [
-        ((10 + scale).min(40), "Fostering", PlacementCategory::IndependentFoster, false),
-        ((20 + scale * 2).min(60), "Care", PlacementCategory::ChildrensHome, true),
+    let groups: [(usize, &[&str], PlacementCategory, bool); 5] = [
         (
-            (8 + scale).min(25),
-            "Supported Living",
+            (14 + scale).min(40),
+            names::FOSTERING_SUFFIXES,
+            PlacementCategory::IndependentFoster,
+            false,
+        ),
+        (
+            (24 + scale * 2).min(60),
+            names::HOME_SUFFIXES,
+            PlacementCategory::ChildrensHome,
+            true,
+        ),
+        (
+            (10 + scale).min(25),
+            names::SUPPORTED_SUFFIXES,
             PlacementCategory::SupportedAccommodation,
             false,
         ),
-        (4, "Specialist Support", PlacementCategory::Bespoke, false),
-        (3, "Family Services", PlacementCategory::Other, false),
+        (5, &["Specialist Support"], PlacementCategory::Bespoke, false),
+        (3, &["Family Services"], PlacementCategory::Other, false),
     ];
-    for (count, suffix, category, home) in groups {
+    for (group, (count, suffixes, category, home)) in groups.into_iter().enumerate() {
         for n in 0..count {
-            let word = names::PROVIDER_WORDS[(n * 7 + suffix.len()) % names::PROVIDER_WORDS.len()];
+            // Each word once per suffix, starting at a different word in each group.
+            let words = names::PROVIDER_WORDS;
+            let word = words[(n + group * 7) % words.len()];
+            let suffix = suffixes[(n / words.len()) % suffixes.len()];
             let provider_type = if random.chance(70) {
                 ProviderType::Private
             } else {
                 ProviderType::Voluntary
             };
-            let legal = if provider_type == ProviderType::Private { "Ltd" } else { "Trust" };
+            let legal = if provider_type == ProviderType::Private { " Ltd" } else { "" };
+            // Bespoke arrangements are often unregistered.
             let registered = category != PlacementCategory::Bespoke;
             let in_county = random.chance(50);
             push(
                 county,
                 NewProvider {
-                    name: format!(
-                        "{word} {suffix} {legal}{}",
-                        if n >= names::PROVIDER_WORDS.len() {
-                            format!(" {}", n + 1)
-                        } else {
-                            String::new()
-                        }
-                    ),
+                    name: format!("{word} {suffix}{legal}"),
                     provider_type,
                     ofsted_urn: registered.then(|| urn(random, home)),
                     postcode: Some(postcode(random, in_county)),
@@ -137,7 +152,7 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
                 ofsted_urn: None,
                 postcode: Some(postcode(random, false)),
             },
-            &[PlacementCategory::InHouseFoster, PlacementCategory::Other],
+            &[PlacementCategory::Other],
         );
     }
     push(
