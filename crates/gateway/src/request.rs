@@ -253,4 +253,116 @@ mod tests {
             Ok(S::Draft)
         );
     }
+
+    const STATES: [RequestState; 11] = [
+        RequestState::Draft,
+        RequestState::Submitted,
+        RequestState::Endorsed,
+        RequestState::InTriage,
+        RequestState::AtPanel,
+        RequestState::InformationRequested,
+        RequestState::Deferred,
+        RequestState::AwaitingApproval,
+        RequestState::Approved,
+        RequestState::Declined,
+        RequestState::Withdrawn,
+    ];
+
+    const ACTIONS: [RequestAction; 12] = [
+        RequestAction::Submit,
+        RequestAction::Endorse,
+        RequestAction::ReturnToWorker,
+        RequestAction::Triage,
+        RequestAction::ListForPanel,
+        RequestAction::PanelApprove,
+        RequestAction::PanelDecline,
+        RequestAction::PanelDefer,
+        RequestAction::PanelRequestInformation,
+        RequestAction::ProvideInformation,
+        RequestAction::CompleteApprovals,
+        RequestAction::Withdraw,
+    ];
+
+    /// Every (state, action) pair, for the requester and for someone else,
+    /// each holding every role: exactly the listed transitions succeed.
+    #[test]
+    fn every_transition_of_the_state_machine() {
+        use RequestAction as A;
+        use RequestState as S;
+        let open = [
+            S::Draft,
+            S::Submitted,
+            S::Endorsed,
+            S::InTriage,
+            S::AtPanel,
+            S::InformationRequested,
+            S::Deferred,
+            S::AwaitingApproval,
+        ];
+        let mut by_someone_else = vec![
+            (S::Submitted, A::Endorse, S::Endorsed),
+            (S::Submitted, A::ReturnToWorker, S::Draft),
+            (S::Endorsed, A::Triage, S::InTriage),
+            (S::InTriage, A::ListForPanel, S::AtPanel),
+            (S::Deferred, A::ListForPanel, S::AtPanel),
+            (S::AtPanel, A::PanelApprove, S::AwaitingApproval),
+            (S::AtPanel, A::PanelDecline, S::Declined),
+            (S::AtPanel, A::PanelDefer, S::Deferred),
+            (S::AtPanel, A::PanelRequestInformation, S::InformationRequested),
+            (S::AwaitingApproval, A::CompleteApprovals, S::Approved),
+        ];
+        let mut by_requester = vec![
+            (S::Draft, A::Submit, S::Submitted),
+            (S::Endorsed, A::Triage, S::InTriage),
+            (S::InTriage, A::ListForPanel, S::AtPanel),
+            (S::Deferred, A::ListForPanel, S::AtPanel),
+            (S::InformationRequested, A::ProvideInformation, S::InTriage),
+            (S::AwaitingApproval, A::CompleteApprovals, S::Approved),
+        ];
+        for state in open {
+            by_someone_else.push((state, A::Withdraw, S::Withdrawn));
+            by_requester.push((state, A::Withdraw, S::Withdrawn));
+        }
+        for (who, allowed) in [(person(1, &Role::ALL), by_requester), (person(2, &Role::ALL), by_someone_else)] {
+            for state in STATES {
+                for action in ACTIONS {
+                    let expected = allowed.iter().find(|(s, a, _)| *s == state && *a == action).map(|(_, _, to)| *to);
+                    let got = next(state, action, REQUESTER, &who).ok();
+                    assert_eq!(got, expected, "{state:?} {action:?} by {:?}", who.actor);
+                }
+            }
+        }
+    }
+
+    fn any_roles() -> impl proptest::strategy::Strategy<Value = Vec<Role>> {
+        proptest::collection::vec(proptest::sample::select(Role::ALL.to_vec()), 0..4)
+    }
+
+    proptest::proptest! {
+        /// Whatever anyone does, in any order and with any roles, the
+        /// requester never endorses or decides their own request.
+        #[test]
+        fn no_sequence_lets_the_requester_endorse_or_decide(
+            steps in proptest::collection::vec((1i64..4, any_roles(), 0usize..12), 0..40),
+        ) {
+            let mut state = RequestState::Draft;
+            for (who, roles, action) in steps {
+                let action = ACTIONS[action];
+                let participant = person(who, &roles);
+                if let Ok(to) = next(state, action, REQUESTER, &participant) {
+                    let judging = matches!(
+                        action,
+                        RequestAction::Endorse
+                            | RequestAction::ReturnToWorker
+                            | RequestAction::PanelApprove
+                            | RequestAction::PanelDecline
+                            | RequestAction::PanelDefer
+                            | RequestAction::PanelRequestInformation
+                    );
+                    proptest::prop_assert!(!(judging && participant.actor == REQUESTER));
+                    state = to;
+                }
+            }
+        }
+    }
 }
