@@ -81,6 +81,8 @@ pub mod cap {
         RecordChildren,
         RestrictRecords,
         WorkOnRequests,
+        RunPanels,
+        ManageMatrix,
         ViewAggregates,
         ManageUsers,
         ManageApiTokens,

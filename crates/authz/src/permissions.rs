@@ -27,6 +27,10 @@ pub enum Permission {
     /// Take part in gatekeeping placement requests (the step-by-step roles
     /// are checked by the `gateway` rules).
     WorkOnRequests,
+    /// Schedule panel meetings, set their agendas and record attendance.
+    RunPanels,
+    /// Propose and approve changes to the delegated-authority matrix.
+    ManageMatrix,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -39,13 +43,15 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 12] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
         Permission::RecordChildren,
         Permission::RestrictRecords,
         Permission::WorkOnRequests,
+        Permission::RunPanels,
+        Permission::ManageMatrix,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -76,6 +82,8 @@ impl Permission {
             Permission::RecordChildren => &[SocialWorker, TeamManager],
             Permission::RestrictRecords => &[TeamManager, HeadOfService],
             Permission::WorkOnRequests => &[SocialWorker, TeamManager, GatewayOfficer, PanelMember, HeadOfService, Director],
+            Permission::RunPanels => &[GatewayOfficer],
+            Permission::ManageMatrix => &[Administrator],
             Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],
@@ -120,6 +128,7 @@ mod tests {
             granted_by(Administrator),
             vec![
                 Permission::UseHearth,
+                Permission::ManageMatrix,
                 Permission::ManageUsers,
                 Permission::ManageApiTokens,
                 Permission::ViewAuditTrail

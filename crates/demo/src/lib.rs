@@ -9,6 +9,7 @@
 
 mod load;
 mod load_casework;
+mod load_gateway;
 mod names;
 mod plan;
 mod plan_casework;

@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use authz::cap::{RecordChildren, RestrictRecords, WorkOnRequests};
+use authz::cap::{RecordChildren, RestrictRecords};
 use authz::Can;
 use children::assessment::{AssessmentKind, AssessmentState};
 use children::care_history::{LegalStatus, Period};
@@ -104,114 +104,12 @@ pub async fn load_casework(
         store::assessments::insert_bulk(cmd, &records, &assessments).await?;
     }
     if county.children.iter().any(|c| !c.events.is_empty()) {
-        load_gateway(cmd, county, child_ids, user_ids).await?;
+        crate::load_gateway::load_gateway(cmd, county, child_ids, user_ids).await?;
     }
     let restrict = Can::<RestrictRecords>::system();
     for (child, id) in county.children.iter().zip(child_ids) {
         if child.restricted {
             store::restrictions::set_restriction(cmd, &restrict, *id, &[team_ids[child.team]]).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Requests in every state, and reviews of the high-cost placements (the
-/// last one late for some), so the Gateway pages have content.
-async fn load_gateway(cmd: &mut Command, county: &County, child_ids: &[ChildId], user_ids: &[UserId]) -> Result<(), StoreError> {
-    use gateway::request::RequestState as S;
-    let states = [
-        S::Draft,
-        S::Submitted,
-        S::Endorsed,
-        S::InTriage,
-        S::AtPanel,
-        S::InformationRequested,
-        S::Deferred,
-        S::AwaitingApproval,
-        S::Approved,
-        S::Approved,
-        S::Declined,
-        S::Withdrawn,
-    ];
-    let matrix = gateway::matrix::Matrix::standard();
-    let mut requests = Vec::new();
-    for (n, (child, id)) in county
-        .children
-        .iter()
-        .zip(child_ids)
-        .enumerate()
-        .filter(|(n, _)| n % 23 == 5)
-        .take(36)
-    {
-        let current = child
-            .placements
-            .last()
-            .map(|p| p.category)
-            .unwrap_or(PlacementCategory::InHouseFoster);
-        let category = if current == PlacementCategory::InHouseFoster {
-            PlacementCategory::IndependentFoster
-        } else {
-            current
-        };
-        let weekly = child
-            .placements
-            .last()
-            .map(|p| p.weekly_cost)
-            .unwrap_or(kernel::Money::from_pounds(900));
-        let facts = gateway::matrix::RequestFacts {
-            weekly_cost: weekly,
-            category,
-            out_of_area: n % 3 == 0,
-            at_distance: n % 9 == 0,
-            unregistered: false,
-            nation: kernel::Nation::England,
-            provider_for_profit: true,
-            start: county.children[0].placements[0].start.max(date!(2026 - 01 - 01)),
-        };
-        let new = store::requests::NewRequest {
-            child: *id,
-            urgency: ["planned", "within-5-days", "today"][n % 3].to_owned(),
-            category,
-            weekly_cost: weekly,
-            out_of_area: facts.out_of_area,
-            at_distance: facts.at_distance,
-            unregistered: false,
-            needs: "Needs and risks as set out in the placement needs assessment".to_owned(),
-            justification: "Matching in-house and framework options considered first".to_owned(),
-        };
-        requests.push((
-            new,
-            user_ids[child.worker],
-            states[requests.len() % states.len()],
-            matrix.required_chain(&facts).0,
-        ));
-    }
-    store::requests::insert_bulk(cmd, &Can::<RecordChildren>::system(), &requests).await?;
-
-    let policy = gateway::high_cost::Policy::default();
-    let reviewer = Can::<WorkOnRequests>::system();
-    let today = county.today;
-    for (placement, start) in store::high_cost::open_above_threshold(cmd, &policy).await? {
-        let mut due = policy.next_due(start, None);
-        // About a third have let their latest review slip.
-        let keep_up = placement % 3 != 0;
-        while due < today && (keep_up || policy.next_due(due, None) < today) {
-            let outcome = if placement % 5 == 0 {
-                gateway::high_cost::Outcome::Renegotiate
-            } else {
-                gateway::high_cost::Outcome::Continue
-            };
-            store::high_cost::record_review(
-                cmd,
-                &reviewer,
-                placement,
-                due,
-                outcome,
-                "Costs and outcomes checked against the care plan",
-                today,
-            )
-            .await?;
-            due = policy.next_due(due, Some(due));
         }
     }
     Ok(())

@@ -33,6 +33,26 @@ async fn a_small_county_loads_with_an_intact_audit_trail() {
     assert_eq!(store::children::count(&db.store).await.unwrap(), 60);
     assert!(store::audit::verify(&db.store).await.unwrap().is_ok());
 
+    // The Gateway has requests in every state, panels past and to come, an
+    // approved matrix with a change awaiting a second administrator, and
+    // emergencies awaiting ratification.
+    let today = date!(2026 - 11 - 22);
+    let board = store::gateway_board::dashboard(&db.store, today).await.unwrap();
+    assert_eq!(board.by_state.len(), 11, "{:?}", board.by_state);
+    assert!(!board.emergencies.is_empty());
+    assert!(board.emergencies.iter().any(|e| e.status.needs_chasing()));
+    assert!(board.by_age.iter().map(|(_, n)| n).sum::<i64>() > 0);
+    let matrices = store::matrices::history(&db.store).await.unwrap();
+    let states: Vec<&str> = matrices.iter().map(|m| m.state.as_str()).collect();
+    assert_eq!(states, ["proposed", "active"]);
+    assert!(!store::panels::list(&db.store, today, true, 10).await.unwrap().is_empty());
+    let past = store::panels::list(&db.store, today, false, 10).await.unwrap();
+    assert!(past.iter().any(|m| m.decided > 0));
+    let variations = store::requests::list(&db.store, &Default::default(), store::PageRequest::new(1, 100))
+        .await
+        .unwrap();
+    assert!(variations.items.iter().any(|r| r.variation.is_some()));
+
     // Every generated care history obeys the rules the pages enforce.
     let codes = children::codes::CodeSets::standard();
     let page = store::children::search(&db.store, &Default::default(), store::PageRequest::new(1, 100))

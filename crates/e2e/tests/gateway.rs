@@ -9,6 +9,14 @@ use e2e::{axe_violations, browser_available, click_and_wait, screenshot, sign_in
 use fantoccini::{Client, Locator};
 use store::testing::TestBackend;
 
+async fn click(client: &Client, css: &str) {
+    client.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn type_into(client: &Client, id: &str, text: &str) {
+    client.find(Locator::Id(id)).await.unwrap().send_keys(text).await.unwrap();
+}
+
 /// Signs in as `role`, opens the request, checks it with axe, takes the
 /// step labelled `button`, and signs out.
 async fn as_role(client: &Client, base: &str, role: Role, request: &str, button: &str, failures: &mut Vec<String>) {
@@ -55,27 +63,23 @@ async fn a_request_goes_from_social_worker_to_director() {
     for violation in axe_violations(&client).await {
         failures.push(format!("request form: {violation}"));
     }
-    client
-        .find(Locator::Css("#category option[value='childrens-home']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("weekly_cost"))
-        .await
-        .unwrap()
-        .send_keys("6000")
-        .await
-        .unwrap();
-    client
-        .find(Locator::Id("needs"))
-        .await
-        .unwrap()
-        .send_keys("Needs a small home with waking night staff")
-        .await
-        .unwrap();
+    for css in [
+        "#category option[value='childrens-home']",
+        "#suitable-childrens-home",
+        "#element_kind-0 option[value='core-fee']",
+        "#element_kind-1 option[value='one-to-one']",
+    ] {
+        click(&client, css).await;
+    }
+    for (id, text) in [
+        ("element_cost-0", "5200"),
+        ("element_cost-1", "800"),
+        ("element_note-1", "Waking night staff"),
+        ("needs", "Needs a small home with waking night staff"),
+        ("risks", "Going missing at night"),
+    ] {
+        type_into(&client, id, text).await;
+    }
     client
         .find(Locator::Id("justification"))
         .await
@@ -95,7 +99,32 @@ async fn a_request_goes_from_social_worker_to_director() {
 
     as_role(&client, &base, Role::TeamManager, &request, "Endorse", &mut failures).await;
     as_role(&client, &base, Role::GatewayOfficer, &request, "Start triage", &mut failures).await;
-    as_role(&client, &base, Role::GatewayOfficer, &request, "List for panel", &mut failures).await;
+
+    // The Gateway officer schedules today's panel, lists the request on it
+    // and records who attended, with the panel member in the chair.
+    sign_in(&client, &base, Role::GatewayOfficer.code(), DEMO_PASSWORD).await;
+    wait_for_path(&client, "/").await;
+    client.goto(&format!("{base}/panels")).await.unwrap();
+    for violation in axe_violations(&client).await {
+        failures.push(format!("panels: {violation}"));
+    }
+    type_into(&client, "meets_on", "22/11/2026").await;
+    let quorum = client.find(Locator::Id("quorum")).await.unwrap();
+    quorum.clear().await.unwrap();
+    quorum.send_keys("1").await.unwrap();
+    click_and_wait(&client, "Schedule meeting").await;
+    let meeting = client.current_url().await.unwrap().path().to_owned();
+    client.goto(&format!("{base}{request}")).await.unwrap();
+    click_and_wait(&client, "List for panel").await;
+    client.goto(&format!("{base}{meeting}")).await.unwrap();
+    click(&client, "input[name='attendees'][data-username='panel-member']").await;
+    click(&client, "input[name='chair'][data-username='panel-member']").await;
+    for violation in axe_violations(&client).await {
+        failures.push(format!("panel meeting: {violation}"));
+    }
+    click_and_wait(&client, "Save the meeting record").await;
+    assert!(text_of(&client, ".govuk-tag").await.contains("Quorate"));
+    click_and_wait(&client, "Sign out").await;
 
     sign_in(&client, &base, Role::PanelMember.code(), DEMO_PASSWORD).await;
     wait_for_path(&client, "/").await;
@@ -135,6 +164,7 @@ async fn a_request_goes_from_social_worker_to_director() {
     assert!(text_of(&client, ".govuk-tag").await.contains("Approved"));
     let page = client.source().await.unwrap();
     assert!(page.contains("Step-down plan within six months"));
+    assert!(page.contains("£6,000.00"), "the package total is the sum of its elements");
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&profile);
     assert!(

@@ -43,6 +43,16 @@ pub enum Command {
     Demo(DemoArgs),
     /// Load synthetic data at any scale into a database, for benchmarks.
     Generate(GenerateArgs),
+    /// Run the background jobs once: send notification emails and chase
+    /// emergency placements awaiting ratification (`serve` runs them every minute).
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Run every job once and report what was done.
+    Run(DatabaseArgs),
 }
 
 #[derive(Debug, Args)]

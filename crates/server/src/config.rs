@@ -43,6 +43,13 @@ pub struct Settings {
     pub high_cost_threshold_pounds: i64,
     /// How often high-cost placements are reviewed, in months.
     pub high_cost_review_months: u32,
+    /// The address people use to reach Hearth, for links in emails.
+    pub public_url: String,
+    /// An SMTP relay for notification emails; without one they go to `outbox_path`.
+    pub smtp_host: Option<String>,
+    pub smtp_port: u16,
+    pub mail_from: String,
+    pub outbox_path: PathBuf,
 }
 
 fn hide<S: serde::Serializer>(_: &SecretString, serializer: S) -> Result<S::Ok, S::Error> {
@@ -66,6 +73,11 @@ impl Default for Settings {
             placement_needs_working_days: 10,
             high_cost_threshold_pounds: 5_000,
             high_cost_review_months: 3,
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            smtp_host: None,
+            smtp_port: 25,
+            mail_from: "hearth@localhost".to_owned(),
+            outbox_path: PathBuf::from("data/outbox.eml"),
         }
     }
 }
@@ -118,6 +130,21 @@ impl Settings {
         self.calendar()?;
         self.timescales()?;
         Ok(())
+    }
+
+    /// Where notification emails go.
+    pub fn mailer(&self) -> crate::jobs::Mailer {
+        match self.smtp_host.as_deref().filter(|h| !h.trim().is_empty()) {
+            Some(host) => crate::jobs::Mailer::Smtp {
+                host: host.trim().to_owned(),
+                port: self.smtp_port,
+                from: self.mail_from.clone(),
+            },
+            None => crate::jobs::Mailer::Outbox {
+                path: self.outbox_path.clone(),
+                from: self.mail_from.clone(),
+            },
+        }
     }
 
     pub fn database_url(&self, flag: Option<&str>) -> anyhow::Result<store::DatabaseUrl> {

@@ -7,6 +7,7 @@
 mod cli;
 mod commands;
 mod config;
+mod jobs;
 
 use std::process::ExitCode;
 

@@ -1,11 +1,14 @@
-//! Bearer tokens for service accounts calling the JSON API.
+//! Bearer tokens for the JSON API.
 //!
-//! An administrator creates a token with one role; its raw value is shown
-//! once. Only the SHA-256 is stored. Revoked tokens stay listed for audit.
+//! An administrator creates a service token with one role; anyone can
+//! create a personal token, which acts as them with their current roles
+//! (and stops working when their account is deactivated). The raw value is
+//! shown once; only the SHA-256 is stored. Revoked tokens stay listed for
+//! audit.
 
 use std::str::FromStr;
 
-use authz::cap::ManageApiTokens;
+use authz::cap::{ManageApiTokens, UseHearth};
 use authz::{Actor, Can, Principal, Role};
 use kernel::{ApiTokenId, UserId};
 use serde::Serialize;
@@ -34,6 +37,8 @@ pub struct ApiToken {
     pub revoked_at: Option<OffsetDateTime>,
     #[serde(with = "time::serde::rfc3339::option")]
     pub last_used_at: Option<OffsetDateTime>,
+    /// Acts as `created_by` rather than as a service with `role`.
+    pub personal: bool,
 }
 
 /// Creates a token; returns it with the raw secret, which is never stored.
@@ -59,6 +64,7 @@ pub async fn create(cmd: &mut Command, can: &Can<ManageApiTokens>, name: &str, r
         created_at: cmd.at(),
         revoked_at: None,
         last_used_at: None,
+        personal: false,
     };
     cmd.record(Change::new(
         "api_token.created",
@@ -93,7 +99,7 @@ pub async fn revoke(cmd: &mut Command, _can: &Can<ManageApiTokens>, id: ApiToken
     Ok(after)
 }
 
-const COLUMNS: &str = "id, name, role, created_by, created_at, revoked_at, last_used_at";
+const COLUMNS: &str = "id, name, role, created_by, created_at, revoked_at, last_used_at, personal";
 
 fn from_row(row: &AnyRow) -> Result<ApiToken, StoreError> {
     let optional_instant = |column: &str| -> Result<Option<OffsetDateTime>, StoreError> {
@@ -107,6 +113,7 @@ fn from_row(row: &AnyRow) -> Result<ApiToken, StoreError> {
         created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
         revoked_at: optional_instant("revoked_at")?,
         last_used_at: optional_instant("last_used_at")?,
+        personal: row.try_get::<i64, _>("personal")? != 0,
     })
 }
 
@@ -141,6 +148,9 @@ pub async fn authenticate(store: &Store, secret: &str, now: OffsetDateTime) -> R
             .execute(store.pool())
             .await?;
     }
+    if token.personal {
+        return crate::users::principal(store, token.created_by).await;
+    }
     Ok(Some(Principal {
         actor: Actor::ApiToken(token.id),
         username: format!("token-{}", token.id),
@@ -148,4 +158,58 @@ pub async fn authenticate(store: &Store, secret: &str, now: OffsetDateTime) -> R
         roles: vec![token.role],
         teams: Vec::new(),
     }))
+}
+
+/// A person creates a token that acts as them. `role` is recorded for the
+/// listing only: the token always carries the person's current roles.
+pub async fn create_personal(cmd: &mut Command, _can: &Can<UseHearth>, name: &str, role: Role) -> Result<(ApiToken, String), StoreError> {
+    let owner = cmd.actor().user_id().ok_or(StoreError::NotFound { entity: "user" })?;
+    let secret = format!("{TOKEN_PREFIX}{}", random_token());
+    let row = sqlx::query(
+        "INSERT INTO api_tokens (name, token_hash, role, created_by, created_at, personal)
+         VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
+    )
+    .bind(name.trim())
+    .bind(token_hash(&secret))
+    .bind(role.code())
+    .bind(owner.get())
+    .bind(cmd.at_text())
+    .fetch_one(cmd.conn())
+    .await?;
+    let token = ApiToken {
+        id: ApiTokenId::new(row.try_get(0)?),
+        name: name.trim().to_owned(),
+        role,
+        created_by: owner,
+        created_at: cmd.at(),
+        revoked_at: None,
+        last_used_at: None,
+        personal: true,
+    };
+    cmd.record(Change::new(
+        "api_token.created",
+        "api_token",
+        token.id,
+        None::<&ApiToken>,
+        Some(&token),
+    ))
+    .await?;
+    Ok((token, secret))
+}
+
+/// A person's own tokens, newest first.
+pub async fn list_personal(store: &Store, owner: UserId) -> Result<Vec<ApiToken>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE personal = 1 AND created_by = $1 ORDER BY id DESC");
+    let rows = sqlx::query(&sql).bind(owner.get()).fetch_all(store.pool()).await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// A person revokes one of their own tokens.
+pub async fn revoke_own(cmd: &mut Command, _can: &Can<UseHearth>, id: ApiTokenId) -> Result<ApiToken, StoreError> {
+    let owner = cmd.actor().user_id();
+    let token = find_with(cmd.conn(), id)
+        .await?
+        .filter(|t| t.personal && Some(t.created_by) == owner)
+        .ok_or(StoreError::NotFound { entity: "API token" })?;
+    revoke(cmd, &Can::<ManageApiTokens>::system(), token.id).await
 }

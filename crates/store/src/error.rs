@@ -13,6 +13,9 @@ pub enum StoreError {
     Duplicate { field: &'static str, message: String },
     #[error("{}", .0.join("; "))]
     Rejected(Vec<String>),
+    /// Fields at fault, each with what is wrong, for forms and the API.
+    #[error("{}", .0.iter().map(|(field, message)| format!("{field}: {message}")).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<(&'static str, String)>),
     #[error("a command changed data without recording an audit event")]
     Unaudited,
     #[error("migration {version} ({name}) has changed since it was applied; migrations must never be edited")]

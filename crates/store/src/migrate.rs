@@ -52,6 +52,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "request_timings",
         source: include_str!("../migrations/0005_request_timings.sql"),
     },
+    Migration {
+        version: 6,
+        name: "gateway_panels",
+        source: include_str!("../migrations/0006_gateway_panels.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

@@ -1,124 +1,196 @@
-//! Placement requests through the Gateway: drafts, the lifecycle steps, and
-//! the approval chain the delegated-authority matrix requires. The rules
-//! come from the `gateway` crate; this module checks them against what is
-//! stored and records each step with its audit event.
+//! Placement requests: what is stored and how it reads back. Drafts are
+//! saved and edited here; the lifecycle steps are in
+//! [`crate::request_steps`], the rules in the `gateway` crate.
 
 use std::str::FromStr;
 
 use authz::cap::RecordChildren;
-use authz::{Actor, Can, Role};
-use gateway::approvals::Chain;
-use gateway::hard_stops::{hard_stops, Proposal};
-use gateway::matrix::{Matrix, RequestFacts};
-use gateway::request::{next, Participant, RequestAction, RequestState};
-use kernel::{ChildId, Money, Nation, UserId};
+use authz::{Can, Role};
+use gateway::details::{validate, Details, EducationContinuity, Element, ElementKind, LocationPreference, Urgency, VariationKind};
+use gateway::request::RequestState;
+use kernel::{ChildId, Money, UserId};
 use placements::PlacementCategory;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use time::Date;
 
 use crate::command::{Change, Command};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::timestamp::{instant_text, parse_date};
+use crate::timestamp::{date_text, parse_date, parse_optional_date};
+use crate::{Page, PageRequest};
+
+/// An approved request coming back through the Gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Variation {
+    pub of: i64,
+    pub kind: VariationKind,
+}
 
 /// What a social worker asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NewRequest {
     pub child: ChildId,
-    /// today, within-5-days or planned.
-    pub urgency: String,
-    pub category: PlacementCategory,
-    pub weekly_cost: Money,
-    pub out_of_area: bool,
-    pub at_distance: bool,
-    pub unregistered: bool,
-    pub needs: String,
-    pub justification: String,
+    pub details: Details,
+    /// Set when the child was already placed in an emergency, out of hours.
+    pub emergency_placed_on: Option<Date>,
+    pub variation: Option<Variation>,
 }
 
+/// One approval given in the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Approval {
+    pub user: UserId,
+    pub name: String,
+    pub role: Role,
+    pub at: String,
+}
+
+/// A request as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Request {
     pub id: i64,
     pub child_id: ChildId,
     pub la_child_id: String,
+    pub child_date_of_birth: Date,
     pub requester: UserId,
     pub requester_name: String,
     pub state: RequestState,
-    pub details: NewRequest,
+    /// The package's weekly cost, the sum of its elements.
+    pub weekly_cost: Money,
+    /// Elements are read only for a single request; lists leave them empty.
+    pub details: Details,
+    pub emergency_placed_on: Option<Date>,
+    pub variation: Option<Variation>,
     pub required: Vec<Role>,
-    pub approvals: Vec<(UserId, Role)>,
+    pub approvals: Vec<Approval>,
     pub decision_reasons: Option<String>,
     pub conditions: Option<String>,
+    pub submitted_on: Option<Date>,
+    pub decided_on: Option<Date>,
+    pub agreed_weekly_cost: Option<Money>,
     pub version: i64,
 }
 
-fn state_code(state: RequestState) -> String {
+pub(crate) fn state_code(state: RequestState) -> String {
     serde_json::to_value(state)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
 }
 
-fn parse_state(code: &str) -> Result<RequestState, StoreError> {
+pub(crate) fn parse_state(code: &str) -> Result<RequestState, StoreError> {
     serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|_| StoreError::Corrupt(format!("request state '{code}'")))
 }
 
-const SELECT: &str = "SELECT r.id, r.child_id, c.la_child_id, r.requester_id, u.display_name, r.state, r.urgency, r.category,
-        r.weekly_cost_pence, r.out_of_area, r.at_distance, r.unregistered, r.needs, r.justification, r.required_approvals,
-        r.decision_reasons, r.conditions, r.version
+pub(crate) fn roles_json(roles: &[Role]) -> String {
+    serde_json::to_string(&roles.iter().map(|r| r.code()).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+fn parse_code<T: FromStr>(text: &str) -> Result<T, StoreError> {
+    text.parse().map_err(|_| StoreError::Corrupt(format!("code '{text}'")))
+}
+
+const SELECT: &str = "SELECT r.id, r.child_id, c.la_child_id, c.date_of_birth, r.requester_id, u.display_name, r.state, r.urgency,
+        r.category, r.weekly_cost_pence, r.out_of_area, r.at_distance, r.unregistered, r.needs, r.justification,
+        r.required_approvals, r.decision_reasons, r.conditions, r.version, r.suitable_types, r.siblings_together,
+        r.location_preference, r.education_continuity, r.risks, r.dol_order, r.regulator_notified_on, r.override_reasons,
+        r.emergency_placed_on, r.variation_of, r.variation_kind, r.submitted_on, r.decided_on, r.agreed_weekly_cost_pence
     FROM placement_requests r JOIN children c ON c.id = r.child_id JOIN users u ON u.id = r.requester_id";
 
 fn from_row(row: &AnyRow) -> Result<Request, StoreError> {
     let flag = |i: usize| -> Result<bool, StoreError> { Ok(row.try_get::<i64, _>(i)? != 0) };
-    let required: Vec<String> = serde_json::from_str(&row.try_get::<String, _>(14)?).map_err(StoreError::corrupt)?;
+    let text = |i: usize| -> Result<String, StoreError> { Ok(row.try_get::<String, _>(i)?) };
+    let required: Vec<String> = serde_json::from_str(&text(15)?).map_err(StoreError::corrupt)?;
+    let category: PlacementCategory = parse_code(&text(8)?)?;
+    let mut suitable = text(19)?
+        .split_whitespace()
+        .map(parse_code)
+        .collect::<Result<Vec<PlacementCategory>, _>>()?;
+    if suitable.is_empty() {
+        suitable.push(category);
+    }
+    let variation = match (row.try_get::<Option<i64>, _>(28)?, row.try_get::<Option<String>, _>(29)?) {
+        (Some(of), Some(kind)) => Some(Variation {
+            of,
+            kind: parse_code(&kind)?,
+        }),
+        _ => None,
+    };
     Ok(Request {
         id: row.try_get(0)?,
         child_id: ChildId::new(row.try_get(1)?),
-        la_child_id: row.try_get(2)?,
-        requester: UserId::new(row.try_get(3)?),
-        requester_name: row.try_get(4)?,
-        state: parse_state(&row.try_get::<String, _>(5)?)?,
-        details: NewRequest {
-            child: ChildId::new(row.try_get(1)?),
-            urgency: row.try_get(6)?,
-            category: PlacementCategory::from_str(&row.try_get::<String, _>(7)?).map_err(StoreError::corrupt)?,
-            weekly_cost: Money::from_pence(row.try_get(8)?),
-            out_of_area: flag(9)?,
-            at_distance: flag(10)?,
-            unregistered: flag(11)?,
-            needs: row.try_get(12)?,
-            justification: row.try_get(13)?,
+        la_child_id: text(2)?,
+        child_date_of_birth: parse_date(&text(3)?)?,
+        requester: UserId::new(row.try_get(4)?),
+        requester_name: text(5)?,
+        state: parse_state(&text(6)?)?,
+        weekly_cost: Money::from_pence(row.try_get(9)?),
+        details: Details {
+            urgency: parse_code::<Urgency>(&text(7)?)?,
+            category,
+            suitable,
+            siblings_together: u8::try_from(row.try_get::<i64, _>(20)?).map_err(StoreError::corrupt)?,
+            location: parse_code::<LocationPreference>(&text(21)?)?,
+            education: parse_code::<EducationContinuity>(&text(22)?)?,
+            needs: text(13)?,
+            risks: text(23)?,
+            elements: Vec::new(),
+            justification: text(14)?,
+            out_of_area: flag(10)?,
+            at_distance: flag(11)?,
+            unregistered: flag(12)?,
+            dol_order: row.try_get(24)?,
+            regulator_notified_on: parse_optional_date(row.try_get::<Option<String>, _>(25)?.as_deref())?,
+            override_reasons: row.try_get(26)?,
         },
-        required: required
-            .iter()
-            .map(|r| Role::from_str(r).map_err(StoreError::corrupt))
-            .collect::<Result<_, _>>()?,
+        emergency_placed_on: parse_optional_date(row.try_get::<Option<String>, _>(27)?.as_deref())?,
+        variation,
+        required: required.iter().map(|r| parse_code(r)).collect::<Result<_, _>>()?,
         approvals: Vec::new(),
-        decision_reasons: row.try_get(15)?,
-        conditions: row.try_get(16)?,
-        version: row.try_get(17)?,
+        decision_reasons: row.try_get(16)?,
+        conditions: row.try_get(17)?,
+        version: row.try_get(18)?,
+        submitted_on: parse_optional_date(row.try_get::<Option<String>, _>(30)?.as_deref())?,
+        decided_on: parse_optional_date(row.try_get::<Option<String>, _>(31)?.as_deref())?,
+        agreed_weekly_cost: row.try_get::<Option<i64>, _>(32)?.map(Money::from_pence),
     })
 }
 
-async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Request, StoreError> {
-    let sql = format!("{SELECT} WHERE r.id = $1");
-    let row = sqlx::query(&sql)
+/// One request with its elements and approvals.
+pub(crate) async fn load(conn: &mut AnyConnection, id: i64) -> Result<Request, StoreError> {
+    let row = sqlx::query(&format!("{SELECT} WHERE r.id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound { entity: "request" })?;
     let mut request = from_row(&row)?;
-    let rows = sqlx::query("SELECT approver_id, role FROM request_approvals WHERE request_id = $1 ORDER BY id")
+    for row in sqlx::query("SELECT kind, weekly_pence, note FROM request_elements WHERE request_id = $1 ORDER BY id")
         .bind(id)
         .fetch_all(&mut *conn)
-        .await?;
+        .await?
+    {
+        request.details.elements.push(Element {
+            kind: parse_code::<ElementKind>(&row.try_get::<String, _>(0)?)?,
+            weekly: Money::from_pence(row.try_get(1)?),
+            note: row.try_get(2)?,
+        });
+    }
+    let rows = sqlx::query(
+        "SELECT a.approver_id, u.display_name, a.role, a.approved_at FROM request_approvals a JOIN users u ON u.id = a.approver_id
+         WHERE a.request_id = $1 ORDER BY a.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     for row in rows {
-        request.approvals.push((
-            UserId::new(row.try_get(0)?),
-            Role::from_str(&row.try_get::<String, _>(1)?).map_err(StoreError::corrupt)?,
-        ));
+        request.approvals.push(Approval {
+            user: UserId::new(row.try_get(0)?),
+            name: row.try_get(1)?,
+            role: parse_code(&row.try_get::<String, _>(2)?)?,
+            at: row.try_get(3)?,
+        });
     }
     Ok(request)
 }
@@ -132,336 +204,225 @@ pub async fn find(store: &Store, id: i64) -> Result<Option<Request>, StoreError>
     }
 }
 
-/// Requests, newest first, optionally in one state.
-pub async fn list(store: &Store, state: Option<RequestState>) -> Result<Vec<Request>, StoreError> {
-    let rows = match state {
-        Some(state) => {
-            sqlx::query(&format!("{SELECT} WHERE r.state = $1 ORDER BY r.id DESC LIMIT 500"))
-                .bind(state_code(state))
-                .fetch_all(store.pool())
-                .await?
-        }
-        None => {
-            sqlx::query(&format!("{SELECT} ORDER BY r.id DESC LIMIT 500"))
-                .fetch_all(store.pool())
-                .await?
-        }
-    };
-    rows.iter().map(from_row).collect()
+/// Which requests a list shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct Filter {
+    pub state: Option<RequestState>,
+    pub child: Option<ChildId>,
+    pub requester: Option<UserId>,
+    pub emergencies_only: bool,
 }
 
-/// Saves a draft request; the person saving it is its requester.
+/// A value for a filter's placeholder.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+impl Bind {
+    fn onto<'q>(&self, query: AnyQuery<'q>) -> AnyQuery<'q> {
+        match self {
+            Bind::Text(text) => query.bind(text.clone()),
+            Bind::Int(n) => query.bind(*n),
+        }
+    }
+}
+
+/// A page of requests, newest first, and how many match in all.
+pub async fn list(store: &Store, filter: &Filter, page: PageRequest) -> Result<Page<Request>, StoreError> {
+    let mut clauses = vec!["1 = 1".to_owned()];
+    let mut binds: Vec<Bind> = Vec::new();
+    if let Some(state) = filter.state {
+        binds.push(Bind::Text(state_code(state)));
+        clauses.push(format!("r.state = ${}", binds.len()));
+    }
+    if let Some(child) = filter.child {
+        binds.push(Bind::Int(child.get()));
+        clauses.push(format!("r.child_id = ${}", binds.len()));
+    }
+    if let Some(requester) = filter.requester {
+        binds.push(Bind::Int(requester.get()));
+        clauses.push(format!("r.requester_id = ${}", binds.len()));
+    }
+    if filter.emergencies_only {
+        clauses.push("r.emergency_placed_on IS NOT NULL".to_owned());
+    }
+    let condition = clauses.join(" AND ");
+    let count_sql = format!("SELECT COUNT(*) FROM placement_requests r WHERE {condition}");
+    let mut count = sqlx::query(&count_sql);
+    for bind in &binds {
+        count = bind.onto(count);
+    }
+    let total: i64 = count.fetch_one(store.pool()).await?.try_get(0)?;
+    let list_sql = format!(
+        "{SELECT} WHERE {condition} ORDER BY r.id DESC LIMIT ${} OFFSET ${}",
+        binds.len() + 1,
+        binds.len() + 2
+    );
+    let mut query = sqlx::query(&list_sql);
+    for bind in &binds {
+        query = bind.onto(query);
+    }
+    let rows = query.bind(page.limit()).bind(page.offset()).fetch_all(store.pool()).await?;
+    Ok(Page {
+        items: rows.iter().map(from_row).collect::<Result<_, _>>()?,
+        total,
+        request: page,
+    })
+}
+
+fn check(details: &Details) -> Result<(), StoreError> {
+    let problems = validate(details);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StoreError::Invalid(problems))
+    }
+}
+
+async fn write_elements(cmd: &mut Command, id: i64, elements: &[Element]) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM request_elements WHERE request_id = $1")
+        .bind(id)
+        .execute(cmd.conn())
+        .await?;
+    for element in elements {
+        sqlx::query("INSERT INTO request_elements (request_id, kind, weekly_pence, note) VALUES ($1, $2, $3, $4)")
+            .bind(id)
+            .bind(element.kind.code())
+            .bind(element.weekly.pence())
+            .bind(&element.note)
+            .execute(cmd.conn())
+            .await?;
+    }
+    Ok(())
+}
+
+fn suitable_text(details: &Details) -> String {
+    details.suitable.iter().map(|c| c.code()).collect::<Vec<_>>().join(" ")
+}
+
+/// Saves a draft request; the person saving it is its requester. A
+/// variation must vary an approved request for the same child.
 pub async fn create_draft(cmd: &mut Command, can: &Can<RecordChildren>, new: &NewRequest) -> Result<i64, StoreError> {
     let requester = can
         .actor()
         .user_id()
         .ok_or_else(|| StoreError::Rejected(vec!["only a person can make a request".into()]))?;
-    let at = cmd.at_text();
-    let row = sqlx::query(
-        "INSERT INTO placement_requests (child_id, requester_id, state, urgency, category, weekly_cost_pence, out_of_area, at_distance,
-             unregistered, needs, justification, created_at, version)
-         VALUES ($1, $2, 'draft', $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING id",
-    )
-    .bind(new.child.get())
-    .bind(requester.get())
-    .bind(&new.urgency)
-    .bind(new.category.code())
-    .bind(new.weekly_cost.pence())
-    .bind(i64::from(new.out_of_area))
-    .bind(i64::from(new.at_distance))
-    .bind(i64::from(new.unregistered))
-    .bind(&new.needs)
-    .bind(&new.justification)
-    .bind(at)
-    .fetch_one(cmd.conn())
-    .await?;
-    let id: i64 = row.try_get(0)?;
+    check(&new.details)?;
+    if let Some(variation) = new.variation {
+        let original = load(cmd.conn(), variation.of).await?;
+        if original.state != RequestState::Approved || original.child_id != new.child {
+            return Err(StoreError::Invalid(vec![(
+                "variation_of",
+                "only an approved request for this child can be varied".to_owned(),
+            )]));
+        }
+    }
+    let id = insert(cmd, new, requester, RequestState::Draft).await?;
     cmd.record(Change::new("request.drafted", "request", id, None::<&()>, Some(new)))
         .await?;
     Ok(id)
 }
 
-/// What else a step needs to know.
-#[derive(Debug, Clone, Copy)]
-pub struct StepContext<'a> {
-    pub matrix: &'a Matrix,
-    pub nation: Nation,
-    pub today: Date,
-    pub reasons: Option<&'a str>,
-    pub conditions: Option<&'a str>,
-    /// The weekly cost the panel agreed, if different from the request's.
-    pub agreed_weekly_cost: Option<Money>,
+/// Inserts the row and elements, without an audit event (callers record it).
+pub(crate) async fn insert(cmd: &mut Command, new: &NewRequest, requester: UserId, state: RequestState) -> Result<i64, StoreError> {
+    let d = &new.details;
+    let at = cmd.at_text();
+    let row = sqlx::query(
+        "INSERT INTO placement_requests (child_id, requester_id, state, urgency, category, weekly_cost_pence, out_of_area, at_distance,
+             unregistered, needs, justification, created_at, version, suitable_types, siblings_together, location_preference,
+             education_continuity, risks, dol_order, regulator_notified_on, override_reasons, emergency_placed_on, variation_of,
+             variation_kind)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+         RETURNING id",
+    )
+    .bind(new.child.get())
+    .bind(requester.get())
+    .bind(state_code(state))
+    .bind(d.urgency.code())
+    .bind(d.category.code())
+    .bind(d.weekly_cost().pence())
+    .bind(i64::from(d.out_of_area))
+    .bind(i64::from(d.at_distance))
+    .bind(i64::from(d.unregistered))
+    .bind(&d.needs)
+    .bind(&d.justification)
+    .bind(at)
+    .bind(suitable_text(d))
+    .bind(i64::from(d.siblings_together))
+    .bind(d.location.code())
+    .bind(d.education.code())
+    .bind(&d.risks)
+    .bind(&d.dol_order)
+    .bind(d.regulator_notified_on.map(date_text))
+    .bind(&d.override_reasons)
+    .bind(new.emergency_placed_on.map(date_text))
+    .bind(new.variation.map(|v| v.of))
+    .bind(new.variation.map(|v| v.kind.code()))
+    .fetch_one(cmd.conn())
+    .await?;
+    let id: i64 = row.try_get(0)?;
+    write_elements(cmd, id, &d.elements).await?;
+    Ok(id)
 }
 
-/// Takes one lifecycle step, checking the rules, hard stops on submission,
-/// and reasons for panel decisions.
-pub async fn act(
+/// Changes a draft, or a request the panel sent back for information. Only
+/// its requester may, and only from the version they read.
+pub async fn update_details(
     cmd: &mut Command,
+    can: &Can<RecordChildren>,
     id: i64,
-    participant: &Participant,
-    action: RequestAction,
-    context: &StepContext<'_>,
+    version: i64,
+    details: &Details,
 ) -> Result<Request, StoreError> {
     let before = load(cmd.conn(), id).await?;
-    let requester = Actor::User(before.requester);
-    let mut state = next(before.state, action, requester, participant).map_err(|e| StoreError::Rejected(vec![e.to_string()]))?;
-    let mut required = before.required.clone();
-    if action == RequestAction::Submit {
-        let dob = parse_date(
-            &sqlx::query("SELECT date_of_birth FROM children WHERE id = $1")
-                .bind(before.child_id.get())
-                .fetch_one(cmd.conn())
-                .await?
-                .try_get::<String, _>(0)?,
-        )?;
-        let proposal = Proposal {
-            nation: context.nation,
-            date_of_birth: dob,
-            start: context.today,
-            category: before.details.category,
-            registered: !before.details.unregistered,
-        };
-        let stops = hard_stops(&proposal);
-        if !stops.is_empty() {
-            return Err(StoreError::Rejected(stops.iter().map(ToString::to_string).collect()));
-        }
-        let facts = RequestFacts {
-            weekly_cost: before.details.weekly_cost,
-            category: before.details.category,
-            out_of_area: before.details.out_of_area,
-            at_distance: before.details.at_distance,
-            unregistered: before.details.unregistered,
-            nation: context.nation,
-            provider_for_profit: false,
-            start: context.today,
-        };
-        required = context.matrix.required_chain(&facts).0;
+    if can.actor().user_id() != Some(before.requester) {
+        return Err(StoreError::Rejected(vec![
+            "only the social worker who made the request can change it".into(),
+        ]));
     }
-    let deciding = matches!(
-        action,
-        RequestAction::PanelApprove | RequestAction::PanelDecline | RequestAction::PanelDefer | RequestAction::PanelRequestInformation
-    );
-    let reasons = context.reasons.map(str::trim).filter(|r| !r.is_empty());
-    if deciding && reasons.is_none() {
-        return Err(StoreError::Rejected(vec!["give the panel's reasons for its decision".into()]));
+    if !matches!(before.state, RequestState::Draft | RequestState::InformationRequested) {
+        return Err(StoreError::Rejected(vec![format!(
+            "a request cannot be changed while it is {}",
+            before.state.label().to_lowercase()
+        )]));
     }
-    if state == RequestState::AwaitingApproval && required.is_empty() {
-        state = RequestState::Approved;
-    }
+    check(details)?;
+    let d = details;
     let changed = sqlx::query(
-        "UPDATE placement_requests SET state = $1, required_approvals = $2, decision_reasons = COALESCE($3, decision_reasons),
-             conditions = COALESCE($4, conditions), version = version + 1
-         WHERE id = $5 AND version = $6",
+        "UPDATE placement_requests SET urgency = $1, category = $2, weekly_cost_pence = $3, out_of_area = $4, at_distance = $5,
+             unregistered = $6, needs = $7, justification = $8, suitable_types = $9, siblings_together = $10,
+             location_preference = $11, education_continuity = $12, risks = $13, dol_order = $14, regulator_notified_on = $15,
+             override_reasons = $16, version = version + 1
+         WHERE id = $17 AND version = $18",
     )
-    .bind(state_code(state))
-    .bind(serde_json::to_string(&required.iter().map(|r| r.code()).collect::<Vec<_>>()).unwrap_or_default())
-    .bind(if deciding { reasons } else { None })
-    .bind(if deciding {
-        context.conditions.map(str::trim).filter(|c| !c.is_empty())
-    } else {
-        None
-    })
+    .bind(d.urgency.code())
+    .bind(d.category.code())
+    .bind(d.weekly_cost().pence())
+    .bind(i64::from(d.out_of_area))
+    .bind(i64::from(d.at_distance))
+    .bind(i64::from(d.unregistered))
+    .bind(&d.needs)
+    .bind(&d.justification)
+    .bind(suitable_text(d))
+    .bind(i64::from(d.siblings_together))
+    .bind(d.location.code())
+    .bind(d.education.code())
+    .bind(&d.risks)
+    .bind(&d.dol_order)
+    .bind(d.regulator_notified_on.map(date_text))
+    .bind(&d.override_reasons)
     .bind(id)
-    .bind(before.version)
+    .bind(version)
     .execute(cmd.conn())
     .await?;
     if changed.rows_affected() == 0 {
         return Err(StoreError::Conflict { entity: "request" });
     }
-    record_timing(cmd, id, action, &before, context).await?;
-    let after = load(cmd.conn(), id).await?;
-    cmd.record(Change::new(
-        "request.stepped",
-        "request",
-        id,
-        Some(&before),
-        Some(&serde_json::json!({ "action": action, "state": state, "required": after.required })),
-    ))
-    .await?;
-    Ok(after)
-}
-
-/// Keeps the dates and agreed cost the dashboard reports on.
-async fn record_timing(
-    cmd: &mut Command,
-    id: i64,
-    action: RequestAction,
-    before: &Request,
-    context: &StepContext<'_>,
-) -> Result<(), StoreError> {
-    let today = crate::timestamp::date_text(context.today);
-    match action {
-        RequestAction::Submit => {
-            sqlx::query("UPDATE placement_requests SET submitted_on = COALESCE(submitted_on, $1) WHERE id = $2")
-                .bind(today)
-                .bind(id)
-                .execute(cmd.conn())
-                .await?;
-        }
-        RequestAction::PanelApprove => {
-            let agreed = context.agreed_weekly_cost.unwrap_or(before.details.weekly_cost);
-            sqlx::query("UPDATE placement_requests SET decided_on = $1, agreed_weekly_cost_pence = $2 WHERE id = $3")
-                .bind(today)
-                .bind(agreed.pence())
-                .bind(id)
-                .execute(cmd.conn())
-                .await?;
-        }
-        RequestAction::PanelDecline => {
-            sqlx::query("UPDATE placement_requests SET decided_on = $1 WHERE id = $2")
-                .bind(today)
-                .bind(id)
-                .execute(cmd.conn())
-                .await?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-/// Figures for the Gateway dashboard.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Dashboard {
-    /// (state, count) for every state with requests.
-    pub by_state: Vec<(RequestState, i64)>,
-    /// Requests submitted and not yet decided, with days waiting.
-    pub waiting_days: Vec<i64>,
-    /// Days from submission to decision, for decided requests.
-    pub decision_days: Vec<i64>,
-    pub requested_weekly: Money,
-    pub agreed_weekly: Money,
-    pub approved: i64,
-}
-
-pub async fn dashboard(store: &Store, today: Date) -> Result<Dashboard, StoreError> {
-    let mut board = Dashboard::default();
-    for row in sqlx::query("SELECT state, COUNT(*) FROM placement_requests GROUP BY state ORDER BY state")
-        .fetch_all(store.pool())
-        .await?
-    {
-        board.by_state.push((parse_state(&row.try_get::<String, _>(0)?)?, row.try_get(1)?));
-    }
-    let rows = sqlx::query("SELECT submitted_on, decided_on, weekly_cost_pence, agreed_weekly_cost_pence FROM placement_requests WHERE submitted_on IS NOT NULL")
-        .fetch_all(store.pool())
+    write_elements(cmd, id, &d.elements).await?;
+    cmd.record(Change::new("request.changed", "request", id, Some(&before.details), Some(details)))
         .await?;
-    let (mut requested, mut agreed) = (0i64, 0i64);
-    for row in rows {
-        let submitted = parse_date(&row.try_get::<String, _>(0)?)?;
-        match crate::timestamp::parse_optional_date(row.try_get::<Option<String>, _>(1)?.as_deref())? {
-            Some(decided) => board.decision_days.push((decided - submitted).whole_days()),
-            None => board.waiting_days.push((today - submitted).whole_days()),
-        }
-        if let Some(agreed_pence) = row.try_get::<Option<i64>, _>(3)? {
-            requested = requested.saturating_add(row.try_get::<i64, _>(2)?);
-            agreed = agreed.saturating_add(agreed_pence);
-            board.approved += 1;
-        }
-    }
-    board.requested_weekly = Money::from_pence(requested);
-    board.agreed_weekly = Money::from_pence(agreed);
-    board.waiting_days.sort_unstable();
-    board.decision_days.sort_unstable();
-    Ok(board)
-}
-
-/// Gives the next approval in the chain; completes the request when the
-/// chain is complete.
-pub async fn approve(cmd: &mut Command, id: i64, approver: &Participant) -> Result<Request, StoreError> {
-    let before = load(cmd.conn(), id).await?;
-    if before.state != RequestState::AwaitingApproval {
-        return Err(StoreError::Rejected(vec!["this request is not awaiting approval".into()]));
-    }
-    let mut chain = Chain::new(Actor::User(before.requester), before.required.clone());
-    chain.given = before.approvals.iter().map(|(u, r)| (Actor::User(*u), *r)).collect();
-    let chain = chain
-        .approve(approver.actor, &approver.roles)
-        .map_err(|e| StoreError::Rejected(vec![e.to_string()]))?;
-    let (who, role) = *chain.given.last().ok_or_else(|| StoreError::Corrupt("empty chain".into()))?;
-    let approver_id = who
-        .user_id()
-        .ok_or_else(|| StoreError::Rejected(vec!["only a person can approve".into()]))?;
-    sqlx::query("INSERT INTO request_approvals (request_id, approver_id, role, approved_at) VALUES ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(approver_id.get())
-        .bind(role.code())
-        .bind(instant_text(cmd.at()))
-        .execute(cmd.conn())
-        .await?;
-    if chain.is_complete() {
-        sqlx::query("UPDATE placement_requests SET state = 'approved', version = version + 1 WHERE id = $1")
-            .bind(id)
-            .execute(cmd.conn())
-            .await?;
-    }
-    cmd.record(Change::new(
-        "request.approved_by",
-        "request",
-        id,
-        None::<&()>,
-        Some(&serde_json::json!({ "approver": approver_id.get(), "as": role.code(), "complete": chain.is_complete() })),
-    ))
-    .await?;
     load(cmd.conn(), id).await
-}
-
-/// Requests as imported (or generated for the demo), already in a state.
-pub async fn insert_bulk(
-    cmd: &mut Command,
-    _can: &Can<RecordChildren>,
-    requests: &[(NewRequest, UserId, RequestState, Vec<Role>)],
-) -> Result<(), StoreError> {
-    let at = cmd.at_text();
-    let today = crate::timestamp::parse_date(&at[..10])?;
-    for (new, requester, state, required) in requests {
-        let approved = matches!(state, RequestState::AwaitingApproval | RequestState::Approved);
-        let decided = approved || *state == RequestState::Declined;
-        sqlx::query(
-            "INSERT INTO placement_requests (child_id, requester_id, state, urgency, category, weekly_cost_pence, out_of_area, at_distance,
-                 unregistered, needs, justification, required_approvals, decision_reasons, created_at, version,
-                 submitted_on, decided_on, agreed_weekly_cost_pence)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $15, $16, $17)",
-        )
-        .bind(new.child.get())
-        .bind(requester.get())
-        .bind(state_code(*state))
-        .bind(&new.urgency)
-        .bind(new.category.code())
-        .bind(new.weekly_cost.pence())
-        .bind(i64::from(new.out_of_area))
-        .bind(i64::from(new.at_distance))
-        .bind(i64::from(new.unregistered))
-        .bind(&new.needs)
-        .bind(&new.justification)
-        .bind(serde_json::to_string(&required.iter().map(|r| r.code()).collect::<Vec<_>>()).unwrap_or_default())
-        .bind(
-            matches!(
-                state,
-                RequestState::AwaitingApproval | RequestState::Approved | RequestState::Declined | RequestState::Deferred
-            )
-            .then_some("Panel considered the needs, options and cost"),
-        )
-        .bind(&at)
-        .bind(
-            (*state != RequestState::Draft)
-                .then(|| crate::timestamp::date_text(today - time::Duration::days(12 + new.weekly_cost.pence() % 20))),
-        )
-        .bind(decided.then(|| crate::timestamp::date_text(today - time::Duration::days(2))))
-        .bind(approved.then(|| {
-            new.weekly_cost
-                .apportion(19, 20)
-                .map(|m| m.pence())
-                .unwrap_or(new.weekly_cost.pence())
-        }))
-        .execute(cmd.conn())
-        .await?;
-    }
-    cmd.record(Change {
-        action: "request.created_in_bulk",
-        entity: "request",
-        entity_id: "many".to_owned(),
-        before: None,
-        after: Some(serde_json::json!({ "count": requests.len() })),
-    })
-    .await?;
-    Ok(())
 }

@@ -9,7 +9,6 @@
 use authz::cap::{RestrictRecords, ViewChildRecord};
 use authz::{Can, Principal, Role};
 use kernel::{ChildId, TeamId, UserId};
-use serde::Serialize;
 use sqlx::Row;
 use time::{Duration, OffsetDateTime};
 
@@ -17,7 +16,7 @@ use crate::access_log::{self, AccessKind};
 use crate::command::{Change, Command};
 use crate::db::Store;
 use crate::error::StoreError;
-use crate::timestamp::{instant_text, parse_instant};
+use crate::timestamp::instant_text;
 
 /// How long break-glass access lasts.
 pub const BREAK_GLASS_MINUTES: i64 = 60;
@@ -117,7 +116,7 @@ pub async fn break_glass(
         .try_get(0)?;
     for owner in owners.iter().filter(|o| **o != user) {
         // No personal data in the subject: the child id and a link only.
-        notify(
+        crate::notifications::notify(
             cmd,
             *owner,
             "break-glass",
@@ -155,50 +154,4 @@ async fn owners(cmd: &mut Command, child: ChildId) -> Result<Vec<UserId>, StoreE
     .fetch_all(cmd.conn())
     .await?;
     rows.iter().map(|r| Ok(UserId::new(r.try_get(0)?))).collect()
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Notification {
-    pub id: i64,
-    pub kind: String,
-    pub subject: String,
-    pub link: String,
-    pub created_at: OffsetDateTime,
-    pub read: bool,
-}
-
-/// Adds a notification to a person's work tray.
-pub async fn notify(cmd: &mut Command, user: UserId, kind: &str, subject: &str, link: &str) -> Result<(), StoreError> {
-    let at = cmd.at_text();
-    sqlx::query("INSERT INTO notifications (user_id, kind, subject, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(user.get())
-        .bind(kind)
-        .bind(subject)
-        .bind(link)
-        .bind(at)
-        .execute(cmd.conn())
-        .await?;
-    Ok(())
-}
-
-/// The newest notifications for `user`.
-pub async fn notifications(store: &Store, user: UserId, limit: i64) -> Result<Vec<Notification>, StoreError> {
-    let rows =
-        sqlx::query("SELECT id, kind, subject, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
-            .bind(user.get())
-            .bind(limit)
-            .fetch_all(store.pool())
-            .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Notification {
-                id: r.try_get(0)?,
-                kind: r.try_get(1)?,
-                subject: r.try_get(2)?,
-                link: r.try_get(3)?,
-                created_at: parse_instant(&r.try_get::<String, _>(4)?)?,
-                read: r.try_get::<Option<String>, _>(5)?.is_some(),
-            })
-        })
-        .collect()
 }

@@ -92,6 +92,10 @@ impl From<StoreError> for AppError {
             StoreError::NotFound { .. } => AppError::NotFound,
             StoreError::Conflict { .. } => AppError::Conflict(error.to_string()),
             StoreError::Duplicate { field, message } => AppError::invalid(field, message),
+            StoreError::Invalid(fields) => AppError::Invalid(fields.into_iter().map(|(f, m)| FieldError::new(f, sentence(&m))).collect()),
+            StoreError::Rejected(reasons) => {
+                AppError::Invalid(reasons.into_iter().map(|m| FieldError::new("action", sentence(&m))).collect())
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -37,6 +37,26 @@ impl FormData {
     pub fn has(&self, name: &str) -> bool {
         self.0.iter().any(|(key, _)| key == name)
     }
+
+    /// The `index`th value of a repeated field (table rows), or empty.
+    pub fn nth(&self, name: &str, index: &usize) -> String {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .nth(*index)
+            .map(|(_, value)| value.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Whether `name` was submitted with `value` (checkbox groups, selects).
+    pub fn chose(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(key, v)| key == name && v == value)
+    }
+
+    /// A form pre-filled from values, for edit pages.
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> FormData {
+        FormData(pairs)
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {

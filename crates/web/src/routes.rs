@@ -11,12 +11,15 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{get, post, put, MethodRouter};
 use axum::Router;
 
 use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
-use crate::pages::{admin, audit, children, high_cost, home, overview, record, record_forms, requests, trays};
+use crate::pages::{
+    admin, audit, children, gateway_dashboard, high_cost, home, matrix, my_tokens, notifications, overview, panels, record, record_forms,
+    request_form, requests, trays,
+};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -182,16 +185,50 @@ fn table() -> RouteTable {
         M::GET,
         "/children/{id}/requests/new",
         Requires(P::RecordChildren),
-        get(requests::new_form),
+        get(request_form::new_form),
     )
     .add(
         M::POST,
         "/children/{id}/requests",
         Requires(P::RecordChildren),
-        post(requests::create),
+        post(request_form::create),
     )
     .add(M::GET, "/requests", Requires(P::WorkOnRequests), get(requests::queue))
-    .add(M::GET, "/gateway", Requires(P::WorkOnRequests), get(requests::dashboard))
+    .add(M::GET, "/gateway", Requires(P::WorkOnRequests), get(gateway_dashboard::show))
+    .add(
+        M::GET,
+        "/requests/{id}/edit",
+        Requires(P::RecordChildren),
+        get(request_form::edit_form),
+    )
+    .add(
+        M::POST,
+        "/requests/{id}/edit",
+        Requires(P::RecordChildren),
+        post(request_form::update),
+    )
+    .add(M::GET, "/panels", Requires(P::WorkOnRequests), get(panels::list))
+    .add(M::POST, "/panels", Requires(P::RunPanels), post(panels::schedule))
+    .add(M::GET, "/panels/{id}", Requires(P::WorkOnRequests), get(panels::show))
+    .add(M::POST, "/panels/{id}", Requires(P::RunPanels), post(panels::record))
+    .add(M::GET, "/matrix", Requires(P::UseHearth), get(matrix::show))
+    .add(M::POST, "/matrix/proposals", Requires(P::ManageMatrix), post(matrix::propose))
+    .add(M::POST, "/matrix/proposals/{id}", Requires(P::ManageMatrix), post(matrix::decide))
+    .add(M::GET, "/notifications", Requires(P::UseHearth), get(notifications::tray))
+    .add(M::GET, "/account/tokens", Requires(P::UseHearth), get(my_tokens::list))
+    .add(M::POST, "/account/tokens", Requires(P::UseHearth), post(my_tokens::create))
+    .add(
+        M::POST,
+        "/account/tokens/{id}/revoke",
+        Requires(P::UseHearth),
+        post(my_tokens::revoke),
+    )
+    .add(
+        M::POST,
+        "/notifications/read",
+        Requires(P::UseHearth),
+        post(notifications::mark_read),
+    )
     .add(M::GET, "/requests/{id}", Requires(P::WorkOnRequests), get(requests::show))
     .add(M::POST, "/requests/{id}", Requires(P::WorkOnRequests), post(requests::act))
     .add(
@@ -263,6 +300,53 @@ fn table() -> RouteTable {
         "/api/v1/children/{id}/events",
         Requires(P::RecordChildren),
         post(api::children::record_event),
+    )
+    .add(M::GET, "/api/v1/requests", Requires(P::WorkOnRequests), get(api::requests::list))
+    .add(
+        M::POST,
+        "/api/v1/requests",
+        Requires(P::RecordChildren),
+        post(api::requests::create),
+    )
+    .add(
+        M::GET,
+        "/api/v1/requests/{id}",
+        Requires(P::WorkOnRequests),
+        get(api::requests::show),
+    )
+    .add(
+        M::PUT,
+        "/api/v1/requests/{id}",
+        Requires(P::RecordChildren),
+        put(api::requests::change),
+    )
+    .add(
+        M::POST,
+        "/api/v1/requests/{id}/steps",
+        Requires(P::WorkOnRequests),
+        post(api::requests::step),
+    )
+    .add(
+        M::POST,
+        "/api/v1/requests/{id}/approvals",
+        Requires(P::WorkOnRequests),
+        post(api::requests::approve),
+    )
+    .add(M::GET, "/api/v1/panels", Requires(P::WorkOnRequests), get(api::gateway::panels))
+    .add(M::POST, "/api/v1/panels", Requires(P::RunPanels), post(api::gateway::schedule))
+    .add(M::GET, "/api/v1/panels/{id}", Requires(P::WorkOnRequests), get(api::gateway::panel))
+    .add(M::GET, "/api/v1/matrix", Requires(P::UseHearth), get(api::gateway::matrix))
+    .add(
+        M::GET,
+        "/api/v1/gateway/dashboard",
+        Requires(P::WorkOnRequests),
+        get(api::gateway::dashboard),
+    )
+    .add(
+        M::GET,
+        "/api/v1/notifications",
+        Requires(P::UseHearth),
+        get(api::gateway::notifications),
     )
     .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
     .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))

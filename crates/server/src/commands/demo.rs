@@ -42,6 +42,13 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: DemoArgs) -> 
     let mut config = settings.web_config()?;
     config.demo_accounts = report.demo_accounts.clone();
     let bind = args.bind.unwrap_or_else(|| settings.bind.clone());
+    crate::jobs::spawn(
+        store.clone(),
+        clock.clone(),
+        settings.mailer(),
+        settings.public_url.clone(),
+        std::time::Duration::from_secs(60),
+    );
     let state = web::AppState::new(store, clock, settings.calendar()?, config);
     super::serve::serve(state, &bind, &url.to_string()).await?;
     Ok(ExitCode::SUCCESS)

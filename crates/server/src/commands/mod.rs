@@ -36,5 +36,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(command) => audit::run(&settings, command).await,
         Command::Demo(args) => demo::run(&settings, clock, args).await,
         Command::Generate(args) => generate::run(&settings, clock, args).await,
+        Command::Jobs(crate::cli::JobsCommand::Run(args)) => {
+            let url = settings.database_url(args.database.as_deref())?;
+            let store = store::Store::open(&url, clock.as_ref()).await?;
+            let report = crate::jobs::run_once(&store, clock.as_ref(), &settings.mailer(), &settings.public_url).await?;
+            println!(
+                "emailed {} notifications; chased {} emergency placements",
+                report.emailed, report.chased
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -8,8 +8,10 @@
 
 pub mod audit;
 pub mod children;
+pub mod gateway;
 pub mod me;
 pub mod records;
+pub mod requests;
 pub mod users;
 
 use axum::extract::{FromRequest, Request};
@@ -36,6 +38,18 @@ use crate::error::{AppError, FieldError, Problem};
         children::record_event,
         records::create,
         records::care_change,
+        requests::list,
+        requests::show,
+        requests::create,
+        requests::change,
+        requests::step,
+        requests::approve,
+        gateway::panels,
+        gateway::panel,
+        gateway::schedule,
+        gateway::matrix,
+        gateway::dashboard,
+        gateway::notifications,
         users::list,
         users::create,
         audit::events,

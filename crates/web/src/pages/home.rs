@@ -28,7 +28,7 @@ struct HomePage {
     system: Option<SystemCounts>,
     audit_tools: bool,
     aggregates: bool,
-    notifications: Vec<store::restrictions::Notification>,
+    notifications: Vec<store::notifications::Notification>,
     tray: Option<compliance::Tray>,
 }
 
@@ -83,7 +83,7 @@ pub async fn show(State(state): State<AppState>, chrome: Chrome, auth: Authorize
         None
     };
     let notifications = match principal.actor.user_id() {
-        Some(user) => store::restrictions::notifications(&state.store, user, 5).await?,
+        Some(user) => store::notifications::notifications(&state.store, user, 5).await?,
         None => Vec::new(),
     };
     let tray = if roles.contains(&Role::SocialWorker) {

@@ -9,12 +9,18 @@ pub mod admin;
 pub mod audit;
 pub mod children;
 pub mod chronology;
+pub mod gateway_dashboard;
 pub mod high_cost;
 pub mod home;
+pub mod matrix;
+pub mod my_tokens;
+pub mod notifications;
 pub mod overview;
+pub mod panels;
 pub mod record;
 pub mod record_forms;
 pub mod record_new;
+pub mod request_form;
 pub mod requests;
 pub mod trays;
 
@@ -59,12 +65,15 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Children", "/children", Permission::SearchChildren),
     ("Requests", "/requests", Permission::WorkOnRequests),
     ("Gateway", "/gateway", Permission::WorkOnRequests),
+    ("Panels", "/panels", Permission::WorkOnRequests),
     ("High-cost", "/high-cost", Permission::WorkOnRequests),
+    ("Matrix", "/matrix", Permission::ManageMatrix),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Teams", "/admin/teams", Permission::ManageUsers),
     ("API tokens", "/admin/api-tokens", Permission::ManageApiTokens),
     ("Audit trail", "/audit", Permission::ViewAuditTrail),
+    ("Notifications", "/notifications", Permission::UseHearth),
     ("Access log", "/audit/access-log", Permission::ViewAuditTrail),
 ];
 

@@ -1,26 +1,30 @@
-//! Placement requests through the Gateway: the social worker's request
-//! form, the Gateway queue, and the request page where each person sees
-//! the steps they may take.
+//! Placement requests through the Gateway: the queue, the request page where
+//! each person sees the steps they may take, the approval chain, and the
+//! Gateway dashboard. The form itself is in [`super::request_form`].
 
 use askama::Template;
-use authz::cap::{RecordChildren, WorkOnRequests};
-use authz::Principal;
+use authz::cap::WorkOnRequests;
+use authz::{Permission, Principal};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use gateway::panel::Ratification;
 use gateway::request::{Participant, RequestAction, RequestState};
 use kernel::Money;
 use serde::Deserialize;
-use store::requests::{NewRequest, Request, StepContext};
+use store::panels::MeetingLine;
+use store::request_steps::StepContext;
+use store::requests::{Filter, Request};
+use store::PageRequest;
 
 use crate::auth::Authorized;
 use crate::error::{AppError, FieldError};
 use crate::form::FormData;
-use crate::pages::record::{parse_child_id, sentence};
-use crate::pages::{render, Chrome};
+use crate::pages::record::sentence;
+use crate::pages::{page_number, query_string, render, Chrome, Pagination};
 use crate::AppState;
 
-fn participant(principal: &Principal) -> Participant {
+pub fn participant(principal: &Principal) -> Participant {
     Participant {
         actor: principal.actor,
         roles: principal.roles.clone(),
@@ -31,96 +35,35 @@ pub fn state_label(state: RequestState) -> &'static str {
     state.label()
 }
 
-#[derive(Template)]
-#[template(path = "requests/form.html")]
-struct RequestForm {
-    chrome: Chrome,
-    child_id: String,
-    la_child_id: String,
-    errors: Vec<FieldError>,
-    categories: Vec<(&'static str, &'static str)>,
-}
+/// Every state, with its code for filters.
+pub const STATES: [RequestState; 11] = [
+    RequestState::Draft,
+    RequestState::Submitted,
+    RequestState::Endorsed,
+    RequestState::InTriage,
+    RequestState::AtPanel,
+    RequestState::InformationRequested,
+    RequestState::Deferred,
+    RequestState::AwaitingApproval,
+    RequestState::Approved,
+    RequestState::Declined,
+    RequestState::Withdrawn,
+];
 
-pub async fn new_form(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    _auth: Authorized<RecordChildren>,
-    Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let child_id = parse_child_id(&id)?;
-    let child = store::children::find(&state.store, child_id).await?.ok_or(AppError::NotFound)?;
-    render(&RequestForm {
-        chrome,
-        child_id: child_id.to_string(),
-        la_child_id: child.la_child_id,
-        errors: Vec::new(),
-        categories: placements::PlacementCategory::ALL.iter().map(|c| (c.code(), c.label())).collect(),
-    })
-}
-
-pub async fn create(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    auth: Authorized<RecordChildren>,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, AppError> {
-    let child_id = parse_child_id(&id)?;
-    let child = store::children::find(&state.store, child_id).await?.ok_or(AppError::NotFound)?;
-    let mut errors = Vec::new();
-    let category = form
-        .text("category")
-        .parse::<placements::PlacementCategory>()
-        .map_err(|_| errors.push(FieldError::new("category", "Select the type of placement")))
-        .ok();
-    let weekly_cost = Money::parse(&form.text("weekly_cost"))
-        .map_err(|e| errors.push(FieldError::new("weekly_cost", sentence(&format!("weekly cost: {e}")))))
-        .ok();
-    let urgency = form.text("urgency");
-    if !["today", "within-5-days", "planned"].contains(&urgency.as_str()) {
-        errors.push(FieldError::new("urgency", "Say how urgently the placement is needed"));
-    }
-    let (needs, justification) = (form.text("needs"), form.text("justification"));
-    if needs.is_empty() {
-        errors.push(FieldError::new("needs", "Describe the child's needs and risks"));
-    }
-    if justification.is_empty() {
-        errors.push(FieldError::new(
-            "justification",
-            "Explain why this placement and cost are justified",
-        ));
-    }
-    let (Some(category), Some(weekly_cost), true) = (category, weekly_cost, errors.is_empty()) else {
-        let page = RequestForm {
-            chrome,
-            child_id: child_id.to_string(),
-            la_child_id: child.la_child_id,
-            errors,
-            categories: placements::PlacementCategory::ALL.iter().map(|c| (c.code(), c.label())).collect(),
-        };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    };
-    let new = NewRequest {
-        child: child_id,
-        urgency,
-        category,
-        weekly_cost,
-        out_of_area: form.has("out_of_area"),
-        at_distance: form.has("at_distance"),
-        unregistered: form.has("unregistered"),
-        needs,
-        justification,
-    };
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    let id = store::requests::create_draft(&mut cmd, &auth.can, &new).await?;
-    cmd.commit().await?;
-    Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+pub fn state_code(state: RequestState) -> String {
+    serde_json::to_value(state)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct QueueParams {
     #[serde(default)]
     state: String,
+    #[serde(default)]
+    emergencies: String,
+    page: Option<u32>,
 }
 
 #[derive(Template)]
@@ -129,6 +72,9 @@ struct QueuePage {
     chrome: Chrome,
     requests: Vec<Request>,
     state: String,
+    emergencies: bool,
+    states: Vec<(String, &'static str)>,
+    pagination: Pagination,
 }
 
 pub async fn queue(
@@ -137,12 +83,20 @@ pub async fn queue(
     _auth: Authorized<WorkOnRequests>,
     Query(params): Query<QueueParams>,
 ) -> Result<Html<String>, AppError> {
-    let filter = serde_json::from_value::<RequestState>(serde_json::Value::String(params.state.clone())).ok();
-    let requests = store::requests::list(&state.store, filter).await?;
+    let filter = Filter {
+        state: serde_json::from_value(serde_json::Value::String(params.state.clone())).ok(),
+        emergencies_only: params.emergencies == "1",
+        ..Filter::default()
+    };
+    let page = store::requests::list(&state.store, &filter, PageRequest::new(page_number(params.page), 50)).await?;
+    let base = query_string(&[("state", &params.state), ("emergencies", &params.emergencies)]);
     render(&QueuePage {
         chrome,
-        requests,
+        pagination: Pagination::new(&page, "/requests", &base),
+        requests: page.items,
         state: params.state,
+        emergencies: filter.emergencies_only,
+        states: STATES.iter().map(|s| (state_code(*s), s.label())).collect(),
     })
 }
 
@@ -154,8 +108,14 @@ struct RequestPage {
     errors: Vec<FieldError>,
     actions: Vec<(&'static str, &'static str)>,
     needs_reasons: bool,
+    needs_meeting: bool,
+    meetings: Vec<MeetingLine>,
     can_approve: bool,
+    can_edit: bool,
+    can_vary: bool,
     next_role: Option<&'static str>,
+    ratification: Option<String>,
+    listed_on: Option<i64>,
 }
 
 /// The actions this person could take now, by trying each against the rules.
@@ -181,6 +141,15 @@ fn available(request: &Request, principal: &Principal) -> Vec<(&'static str, &'s
     .collect()
 }
 
+/// The approval step this person could give now.
+pub fn may_approve(request: &Request, principal: &Principal) -> bool {
+    let next_role = request.required.get(request.approvals.len()).copied();
+    request.state == RequestState::AwaitingApproval
+        && next_role.is_some_and(|r| principal.roles.contains(&r))
+        && principal.actor.user_id() != Some(request.requester)
+        && !request.approvals.iter().any(|a| Some(a.user) == principal.actor.user_id())
+}
+
 async fn show_page(
     state: &AppState,
     chrome: Chrome,
@@ -189,15 +158,27 @@ async fn show_page(
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let request = store::requests::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
+    let today = state.clock.today();
     let actions = available(&request, principal);
     let needs_reasons = actions
         .iter()
         .any(|(code, _)| ["approve", "decline", "defer", "information"].contains(code));
-    let next_role = request.required.get(request.approvals.len()).copied();
-    let can_approve = request.state == RequestState::AwaitingApproval
-        && next_role.is_some_and(|r| principal.roles.contains(&r))
-        && principal.actor.user_id() != Some(request.requester)
-        && !request.approvals.iter().any(|(u, _)| Some(*u) == principal.actor.user_id());
+    let needs_meeting = actions.iter().any(|(code, _)| *code == "list");
+    let meetings = if needs_meeting {
+        store::panels::list(&state.store, today, true, 12).await?
+    } else {
+        Vec::new()
+    };
+    let ratification = match request.emergency_placed_on {
+        Some(_) => store::gateway_board::emergencies(&state.store, today)
+            .await?
+            .into_iter()
+            .find(|e| e.request_id == id)
+            .map(|e| e.status.label())
+            .or_else(|| Some(Ratification::Ratified.label())),
+        None => None,
+    };
+    let is_requester = principal.actor.user_id() == Some(request.requester);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -205,12 +186,18 @@ async fn show_page(
     };
     let page = RequestPage {
         chrome,
+        can_approve: may_approve(&request, principal),
+        can_edit: is_requester && matches!(request.state, RequestState::Draft | RequestState::InformationRequested),
+        can_vary: request.state == RequestState::Approved && principal.holds(Permission::RecordChildren),
+        next_role: request.required.get(request.approvals.len()).map(|r| r.label()),
+        listed_on: store::panels::listing_of(&state.store, id).await?,
         request,
         errors,
         actions,
         needs_reasons,
-        can_approve,
-        next_role: next_role.map(|r| r.label()),
+        needs_meeting,
+        meetings,
+        ratification,
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -225,7 +212,7 @@ pub async fn show(
     show_page(&state, chrome, &auth.principal, id, Vec::new()).await
 }
 
-fn action_from(code: &str) -> Option<RequestAction> {
+pub fn action_from(code: &str) -> Option<RequestAction> {
     Some(match code {
         "submit" => RequestAction::Submit,
         "endorse" => RequestAction::Endorse,
@@ -242,6 +229,47 @@ fn action_from(code: &str) -> Option<RequestAction> {
     })
 }
 
+/// Reads an optional amount in pounds, naming the field when it is wrong.
+pub fn optional_money(field: &str, label: &str, text: &str) -> Result<Option<Money>, AppError> {
+    match text.trim() {
+        "" => Ok(None),
+        text => Money::parse(text)
+            .map(Some)
+            .map_err(|e| AppError::invalid(field, sentence(&format!("{label}: {e}")))),
+    }
+}
+
+/// The matrix in force: the approved version, or the configured one.
+pub async fn matrix_in_force(state: &AppState) -> Result<gateway::matrix::Matrix, AppError> {
+    Ok(store::matrices::in_force(&state.store, &state.config.matrix).await?)
+}
+
+/// Runs a store step in one command; rule refusals re-render the page.
+async fn run_step(
+    state: &AppState,
+    chrome: Chrome,
+    principal: &Principal,
+    id: i64,
+    step: impl AsyncFnOnce(&mut store::Command) -> Result<Request, store::StoreError>,
+) -> Result<Response, AppError> {
+    let mut cmd = state.store.begin(principal.actor, state.clock.as_ref()).await?;
+    match step(&mut cmd).await {
+        Ok(_) => {
+            cmd.commit().await?;
+            Ok(Redirect::to(&format!("/requests/{id}")).into_response())
+        }
+        Err(error @ (store::StoreError::Rejected(_) | store::StoreError::Invalid(_))) => {
+            drop(cmd);
+            let errors = match AppError::from(error) {
+                AppError::Invalid(fields) => fields,
+                _ => Vec::new(),
+            };
+            show_page(state, chrome, principal, id, errors).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 pub async fn act(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -252,32 +280,28 @@ pub async fn act(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let action = action_from(&form.text("action")).ok_or_else(|| AppError::invalid("action", "Choose what to do"))?;
     let (reasons, conditions) = (form.text("reasons"), form.text("conditions"));
+    let matrix = matrix_in_force(&state).await?;
+    let meeting = match form.text("meeting").as_str() {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .map_err(|_| AppError::invalid("meeting", "Choose a panel meeting from the list"))?,
+        ),
+    };
     let context = StepContext {
-        matrix: &state.config.matrix,
+        matrix: &matrix,
         nation: state.calendar.nation(),
         today: state.clock.today(),
         reasons: Some(reasons.as_str()),
         conditions: Some(conditions.as_str()),
-        agreed_weekly_cost: match form.text("agreed_weekly_cost").as_str() {
-            "" => None,
-            text => Some(
-                Money::parse(text).map_err(|e| AppError::invalid("agreed_weekly_cost", sentence(&format!("agreed weekly cost: {e}"))))?,
-            ),
-        },
+        agreed_weekly_cost: optional_money("agreed_weekly_cost", "agreed weekly cost", &form.text("agreed_weekly_cost"))?,
+        meeting,
     };
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    match store::requests::act(&mut cmd, id, &participant(&auth.principal), action, &context).await {
-        Ok(_) => {
-            cmd.commit().await?;
-            Ok(Redirect::to(&format!("/requests/{id}")).into_response())
-        }
-        Err(store::StoreError::Rejected(messages)) => {
-            drop(cmd);
-            let errors = messages.into_iter().map(|m| FieldError::new("action", sentence(&m))).collect();
-            show_page(&state, chrome, &auth.principal, id, errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
+    let who = participant(&auth.principal);
+    run_step(&state, chrome, &auth.principal, id, async |cmd| {
+        store::request_steps::act(cmd, id, &who, action, &context).await
+    })
+    .await
 }
 
 pub async fn approve(
@@ -287,58 +311,9 @@ pub async fn approve(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    match store::requests::approve(&mut cmd, id, &participant(&auth.principal)).await {
-        Ok(_) => {
-            cmd.commit().await?;
-            Ok(Redirect::to(&format!("/requests/{id}")).into_response())
-        }
-        Err(store::StoreError::Rejected(messages)) => {
-            drop(cmd);
-            let errors = messages.into_iter().map(|m| FieldError::new("action", sentence(&m))).collect();
-            show_page(&state, chrome, &auth.principal, id, errors).await
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "requests/dashboard.html")]
-struct DashboardPage {
-    chrome: Chrome,
-    by_state: Vec<(&'static str, i64)>,
-    waiting: usize,
-    oldest_waiting: i64,
-    decided: usize,
-    median_decision: i64,
-    requested: Money,
-    agreed: Money,
-    approved: i64,
-    high_cost: usize,
-    high_cost_overdue: usize,
-}
-
-fn median(days: &[i64]) -> i64 {
-    days.get(days.len() / 2).copied().unwrap_or(0)
-}
-
-/// GET /gateway: requests by state, waiting times, decision times, cost
-/// agreed against cost requested, and high-cost review status.
-pub async fn dashboard(State(state): State<AppState>, chrome: Chrome, _auth: Authorized<WorkOnRequests>) -> Result<Html<String>, AppError> {
-    let today = state.clock.today();
-    let board = store::requests::dashboard(&state.store, today).await?;
-    let high_cost = store::high_cost::lines(&state.store, &state.config.high_cost, today).await?;
-    render(&DashboardPage {
-        chrome,
-        by_state: board.by_state.iter().map(|(s, n)| (s.label(), *n)).collect(),
-        waiting: board.waiting_days.len(),
-        oldest_waiting: board.waiting_days.last().copied().unwrap_or(0),
-        decided: board.decision_days.len(),
-        median_decision: median(&board.decision_days),
-        requested: board.requested_weekly,
-        agreed: board.agreed_weekly,
-        approved: board.approved,
-        high_cost_overdue: high_cost.iter().filter(|l| l.overdue).count(),
-        high_cost: high_cost.len(),
+    let who = participant(&auth.principal);
+    run_step(&state, chrome, &auth.principal, id, async |cmd| {
+        store::request_steps::approve(cmd, id, &who).await
     })
+    .await
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod api;
 mod audit_and_records;
+mod gateway_flows;
 mod permission_matrix;
 mod records;
 mod requests;

@@ -393,7 +393,7 @@ async fn restricted_records_need_break_glass_which_is_logged_and_reported(db: Te
         .items
         .iter()
         .any(|e| e.kind == "break-glass" && e.reason.as_deref() == Some("Police report of a missing child at 2am")));
-    let told = store::restrictions::notifications(&app.db.store, manager, 10).await.unwrap();
+    let told = store::notifications::notifications(&app.db.store, manager, 10).await.unwrap();
     assert!(
         told.iter().any(|n| n.subject.contains("R1") && !n.subject.contains("Private")),
         "{told:?}"

@@ -14,17 +14,25 @@ on_both_backends!(
     high_cost_placements_are_reviewed_on_schedule,
 );
 
-async fn post(app: &TestApp, browser: &mut Browser, path: &str, fields: &[(&str, &str)]) -> crate::harness::TestResponse {
+pub async fn post(app: &TestApp, browser: &mut Browser, path: &str, fields: &[(&str, &str)]) -> crate::harness::TestResponse {
     let csrf = app.csrf_for(browser).await;
     app.post_form(path, browser, &csrf, fields).await
 }
 
-async fn draft(app: &TestApp, browser: &mut Browser, child: &str, category: &str, weekly: &str, extra: &[(&str, &str)]) -> String {
+/// Saves a draft whose package is one core fee of `weekly` pounds.
+pub async fn draft(app: &TestApp, browser: &mut Browser, child: &str, category: &str, weekly: &str, extra: &[(&str, &str)]) -> String {
     let mut fields = vec![
         ("urgency", "planned"),
         ("category", category),
-        ("weekly_cost", weekly),
+        ("suitable", category),
+        ("location", "near-school"),
+        ("education", "keep-school"),
+        ("siblings_together", "0"),
+        ("element_kind", "core-fee"),
+        ("element_cost", weekly),
+        ("element_note", ""),
         ("needs", "Needs a stable home near school"),
+        ("risks", "Going missing"),
         ("justification", "No in-house carer available"),
     ];
     fields.extend_from_slice(extra);
@@ -67,12 +75,57 @@ async fn a_request_goes_from_worker_to_director_with_every_duty_separated(db: Te
         post(&app, &mut gill, &request, &[("action", "triage")]).await.status,
         StatusCode::SEE_OTHER
     );
+    let unlisted = post(&app, &mut gill, &request, &[("action", "list")]).await;
+    assert!(unlisted.body.contains("Choose the panel meeting"), "{}", unlisted.body);
+    let scheduled = post(
+        &app,
+        &mut gill,
+        "/panels",
+        &[("meets_on", "22/11/2026"), ("quorum", "1"), ("papers", "Pack A")],
+    )
+    .await;
+    assert_eq!(scheduled.status, StatusCode::SEE_OTHER, "{}", scheduled.body);
+    let meeting = scheduled.location().unwrap().to_owned();
+    let meeting_id = meeting.trim_start_matches("/panels/").to_owned();
     assert_eq!(
-        post(&app, &mut gill, &request, &[("action", "list")]).await.status,
+        post(&app, &mut gill, &request, &[("action", "list"), ("meeting", &meeting_id)])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
 
+    // The panel decides only at a quorate meeting it attended.
     let mut pam = app.session_for(panel).await;
+    let not_quorate = post(&app, &mut pam, &request, &[("action", "approve"), ("reasons", "Agreed")]).await;
+    assert!(
+        not_quorate.body.contains("not quorate: 0 of 1 panel members attended"),
+        "{}",
+        not_quorate.body
+    );
+    let panel_id = panel.get().to_string();
+    let recorded = post(
+        &app,
+        &mut gill,
+        &meeting,
+        &[
+            ("version", "1"),
+            ("quorum", "1"),
+            ("attendees", &panel_id),
+            ("chair", &panel_id),
+            ("papers", "Pack A"),
+            ("minutes", ""),
+        ],
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    let stale = post(
+        &app,
+        &mut gill,
+        &meeting,
+        &[("version", "1"), ("quorum", "2"), ("papers", ""), ("minutes", "")],
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT, "concurrent edits are never silently lost");
     let no_reasons = post(&app, &mut pam, &request, &[("action", "approve")]).await;
     assert!(no_reasons.body.contains("reasons for its decision"), "{}", no_reasons.body);
     let approved = post(
@@ -121,6 +174,26 @@ async fn a_request_goes_from_worker_to_director_with_every_duty_separated(db: Te
         board.body
     );
     assert!(board.body.contains("median 0 days over 1 decisions"));
+    let minutes = app.get(&meeting, &mut gill).await;
+    assert!(
+        minutes.body.contains("Quorate") && minutes.body.contains("Approved: Needs met"),
+        "{}",
+        minutes.body
+    );
+    // Each step told the next person, by request number only.
+    let number = request.trim_start_matches("/requests/");
+    let told = app.get("/notifications", &mut sam).await;
+    assert!(
+        told.body.contains(&format!("Placement request {number} is approved")),
+        "{}",
+        told.body
+    );
+    let told = app.get("/notifications", &mut dee).await;
+    assert!(
+        told.body.contains(&format!("Placement request {number} awaits your approval")),
+        "{}",
+        told.body
+    );
     let events = store::audit::list(
         &app.db.store,
         &store::audit::AuditFilter {
@@ -141,6 +214,40 @@ async fn hard_stops_refuse_unlawful_placements(db: TestDatabase) {
     let child = app.child("G2", "Ben", "Jones", Some(worker)).await;
     let mut sam = app.session_for(worker).await;
     let request = draft(&app, &mut sam, &child.to_string(), "bespoke", "12000", &[("unregistered", "1")]).await;
+    // An unregistered setting needs its order, notification and reasons first.
+    let unrecorded = post(&app, &mut sam, &request, &[("action", "submit")]).await;
+    assert_eq!(unrecorded.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        unrecorded.body.contains("Record the deprivation-of-liberty order"),
+        "{}",
+        unrecorded.body
+    );
+    let edit = app.get(&format!("{request}/edit"), &mut sam).await;
+    assert!(edit.body.contains("value=\"12000.00\""), "{}", edit.body);
+    let changed = post(
+        &app,
+        &mut sam,
+        &format!("{request}/edit"),
+        &[
+            ("version", "1"),
+            ("urgency", "today"),
+            ("category", "bespoke"),
+            ("suitable", "bespoke"),
+            ("location", "away-for-safety"),
+            ("education", "move-school"),
+            ("element_kind", "core-fee"),
+            ("element_cost", "12000"),
+            ("needs", "Intensive support"),
+            ("risks", "Exploitation"),
+            ("justification", "Nothing else available"),
+            ("unregistered", "1"),
+            ("dol_order", "FD26C01234"),
+            ("regulator_notified_on", "20/11/2026"),
+            ("override_reasons", "No registered provider would accept"),
+        ],
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
     let refused = post(&app, &mut sam, &request, &[("action", "submit")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -152,16 +259,23 @@ async fn hard_stops_refuse_unlawful_placements(db: TestDatabase) {
         &app,
         &mut sam,
         &format!("/children/{child}/requests"),
-        &[("urgency", "soon"), ("category", "castle"), ("weekly_cost", "lots")],
+        &[
+            ("urgency", "today"),
+            ("category", "childrens-home"),
+            ("location", "in-area"),
+            ("education", "keep-school"),
+            ("element_kind", "core-fee"),
+            ("element_cost", "lots"),
+        ],
     )
     .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     for message in [
-        "Say how urgently",
-        "Select the type of placement",
-        "Weekly cost",
+        "Package element 1 weekly cost",
         "Describe the child",
+        "Describe the risks",
         "Explain why",
+        "Select at least one suitable type",
     ] {
         assert!(bad.body.contains(message), "{message}");
     }
