@@ -194,6 +194,12 @@ fn table() -> RouteTable {
         post(request_form::create),
     )
     .add(M::GET, "/requests", Requires(P::WorkOnRequests), get(requests::queue))
+    .add(
+        M::GET,
+        "/requests/export.csv",
+        Requires(P::WorkOnRequests),
+        get(requests::export_csv),
+    )
     .add(M::GET, "/gateway", Requires(P::WorkOnRequests), get(gateway_dashboard::show))
     .add(
         M::GET,

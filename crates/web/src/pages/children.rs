@@ -119,14 +119,13 @@ pub async fn search(
     }
 }
 
-/// The current search as CSV (up to 10,000 rows).
+/// The current search as CSV, every matching row.
 pub async fn export_csv(
     State(state): State<AppState>,
     auth: Authorized<SearchChildren>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
     let query = params.to_query(&auth.principal).map_err(|e| AppError::Invalid(vec![e]))?;
-    let found = store::children::search(&state.store, &query, PageRequest::new(1, 10_000)).await?;
     let mut csv = CsvWriter::default();
     csv.row([
         "child_id",
@@ -138,17 +137,28 @@ pub async fn export_csv(
         "team",
         "allocated_worker",
     ]);
-    for child in &found.items {
-        csv.row([
-            child.la_child_id.as_str(),
-            &child.family_name,
-            &child.given_names,
-            &kernel::dates::format_iso_date(child.date_of_birth),
-            &child.sex,
-            &child.ethnicity,
-            child.team_name.as_deref().unwrap_or_default(),
-            child.worker_name.as_deref().unwrap_or_default(),
-        ]);
+    // Every page: a page holds at most 500, and an export must be complete.
+    let mut page_number = 1;
+    loop {
+        let mut found = store::children::search(&state.store, &query, PageRequest::new(page_number, 500)).await?;
+        // The export hides restricted records exactly as the page does.
+        mask_restricted(&state, &auth.principal, &mut found.items).await?;
+        for child in &found.items {
+            csv.row([
+                child.la_child_id.as_str(),
+                &child.family_name,
+                &child.given_names,
+                &kernel::dates::format_iso_date(child.date_of_birth),
+                &child.sex,
+                &child.ethnicity,
+                child.team_name.as_deref().unwrap_or_default(),
+                child.worker_name.as_deref().unwrap_or_default(),
+            ]);
+        }
+        if page_number >= found.page_count() {
+            break;
+        }
+        page_number += 1;
     }
     Ok(csv.into_download("children.csv"))
 }

@@ -75,6 +75,7 @@ struct QueuePage {
     emergencies: bool,
     states: Vec<(String, &'static str)>,
     pagination: Pagination,
+    export_query: String,
 }
 
 pub async fn queue(
@@ -93,6 +94,7 @@ pub async fn queue(
     render(&QueuePage {
         chrome,
         pagination: Pagination::new(&page, "/requests", &base),
+        export_query: base.clone(),
         requests: page.items,
         state: params.state,
         emergencies: filter.emergencies_only,
@@ -316,4 +318,59 @@ pub async fn approve(
         store::request_steps::approve(cmd, id, &who).await
     })
     .await
+}
+
+/// GET /requests/export.csv: the filtered queue as a spreadsheet, every
+/// page of it, with child ids but no names.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    _auth: Authorized<WorkOnRequests>,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, AppError> {
+    let filter = Filter {
+        state: serde_json::from_value(serde_json::Value::String(params.state.clone())).ok(),
+        emergencies_only: params.emergencies == "1",
+        ..Filter::default()
+    };
+    let mut csv = crate::csv::CsvWriter::default();
+    csv.row([
+        "request",
+        "child_id",
+        "state",
+        "urgency",
+        "category",
+        "weekly_cost",
+        "agreed_weekly_cost",
+        "submitted_on",
+        "decided_on",
+        "emergency_placed_on",
+        "variation_of",
+        "requester",
+    ]);
+    let mut page_number = 1;
+    loop {
+        let page = store::requests::list(&state.store, &filter, PageRequest::new(page_number, 500)).await?;
+        for r in &page.items {
+            let date = |d: Option<time::Date>| d.map(kernel::dates::format_iso_date).unwrap_or_default();
+            csv.row([
+                r.id.to_string(),
+                r.la_child_id.clone(),
+                state_code(r.state),
+                r.details.urgency.code().to_owned(),
+                r.details.category.code().to_owned(),
+                r.weekly_cost.to_string(),
+                r.agreed_weekly_cost.map(|m| m.to_string()).unwrap_or_default(),
+                date(r.submitted_on),
+                date(r.decided_on),
+                date(r.emergency_placed_on),
+                r.variation.map(|v| v.of.to_string()).unwrap_or_default(),
+                r.requester_name.clone(),
+            ]);
+        }
+        if page_number >= page.page_count() {
+            break;
+        }
+        page_number += 1;
+    }
+    Ok(csv.into_download("placement-requests.csv"))
 }

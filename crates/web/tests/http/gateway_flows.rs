@@ -77,6 +77,14 @@ async fn emergencies_are_chased_until_a_panel_ratifies_them(db: TestDatabase) {
     assert_eq!(tray.body.matches(&subject).count(), 1, "{}", tray.body);
     let emergencies = app.get("/requests?emergencies=1", &mut gill).await;
     assert!(emergencies.body.contains("E1") && emergencies.body.contains("Emergency"));
+    let csv = app.get("/requests/export.csv?emergencies=1", &mut gill).await;
+    assert!(csv.body.starts_with("request,child_id,state"), "{}", csv.body);
+    assert!(
+        csv.body
+            .contains(",E1,draft,planned,childrens-home,\"£4,000.00\",,,,2026-11-21,,Sam Tester"),
+        "{}",
+        csv.body
+    );
 }
 
 async fn the_matrix_changes_only_with_a_second_administrator(db: TestDatabase) {

@@ -364,6 +364,12 @@ async fn restricted_records_need_break_glass_which_is_logged_and_reported(db: Te
     let notice = app.get(&format!("/children/{child}"), &mut outside).await;
     assert_eq!(notice.status, StatusCode::FORBIDDEN);
     assert!(notice.body.contains("This record is restricted") && !notice.body.contains("Private"));
+    let exported = app.get("/children/export.csv?q=R1", &mut outside).await;
+    assert!(
+        exported.body.contains("R1,Restricted") && !exported.body.contains("Private"),
+        "exports mask restricted records as the page does: {}",
+        exported.body
+    );
     let search = app.get("/children?q=R1", &mut outside).await;
     assert!(search.body.contains("R1") && search.body.contains("restricted record") && !search.body.contains("Ava"));
     let csrf = notice.csrf_token();
