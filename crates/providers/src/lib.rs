@@ -1,8 +1,12 @@
 //! Providers: the organisations and settings that care for children.
 //!
-//! This crate grows into the provider register, accreditation and frameworks.
-//! For now it holds the provider-type code set (SSDA903 `PLACE_PROVIDER`),
-//! which the placement records and the demo county need.
+//! The provider-type code set (SSDA903 `PLACE_PROVIDER`), accreditation
+//! against a configurable checklist ([`accreditation`]), and the regional
+//! consortium's provider feed, read all or nothing ([`exchange`]). Pure
+//! functions over values; the store persists the outcomes.
+
+pub mod accreditation;
+pub mod exchange;
 
 use std::fmt;
 use std::str::FromStr;
