@@ -95,23 +95,9 @@ mod tests {
     use super::*;
     use time::macros::date;
 
-    const EVERY_STATE: [RequestState; 11] = [
-        RequestState::Draft,
-        RequestState::Submitted,
-        RequestState::Endorsed,
-        RequestState::InTriage,
-        RequestState::AtPanel,
-        RequestState::InformationRequested,
-        RequestState::Deferred,
-        RequestState::AwaitingApproval,
-        RequestState::Approved,
-        RequestState::Declined,
-        RequestState::Withdrawn,
-    ];
-
     #[test]
     fn every_state_tells_someone_and_subjects_carry_only_the_number() {
-        for state in EVERY_STATE {
+        for state in RequestState::ALL {
             let notices = after_step(4711, state, Some(Role::Director));
             assert!(!notices.is_empty(), "{state:?}");
             for n in notices {

@@ -21,6 +21,21 @@ pub enum RequestState {
 }
 
 impl RequestState {
+    /// Every state, in the order a request usually passes through them.
+    pub const ALL: [RequestState; 11] = [
+        RequestState::Draft,
+        RequestState::Submitted,
+        RequestState::Endorsed,
+        RequestState::InTriage,
+        RequestState::AtPanel,
+        RequestState::InformationRequested,
+        RequestState::Deferred,
+        RequestState::AwaitingApproval,
+        RequestState::Approved,
+        RequestState::Declined,
+        RequestState::Withdrawn,
+    ];
+
     /// The state as people read it.
     pub fn label(self) -> &'static str {
         match self {
@@ -254,20 +269,6 @@ mod tests {
         );
     }
 
-    const STATES: [RequestState; 11] = [
-        RequestState::Draft,
-        RequestState::Submitted,
-        RequestState::Endorsed,
-        RequestState::InTriage,
-        RequestState::AtPanel,
-        RequestState::InformationRequested,
-        RequestState::Deferred,
-        RequestState::AwaitingApproval,
-        RequestState::Approved,
-        RequestState::Declined,
-        RequestState::Withdrawn,
-    ];
-
     const ACTIONS: [RequestAction; 12] = [
         RequestAction::Submit,
         RequestAction::Endorse,
@@ -324,7 +325,7 @@ mod tests {
             by_requester.push((state, A::Withdraw, S::Withdrawn));
         }
         for (who, allowed) in [(person(1, &Role::ALL), by_requester), (person(2, &Role::ALL), by_someone_else)] {
-            for state in STATES {
+            for state in RequestState::ALL {
                 for action in ACTIONS {
                     let expected = allowed.iter().find(|(s, a, _)| *s == state && *a == action).map(|(_, _, to)| *to);
                     let got = next(state, action, REQUESTER, &who).ok();

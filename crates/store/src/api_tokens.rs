@@ -44,16 +44,22 @@ pub struct ApiToken {
 /// Creates a token; returns it with the raw secret, which is never stored.
 pub async fn create(cmd: &mut Command, can: &Can<ManageApiTokens>, name: &str, role: Role) -> Result<(ApiToken, String), StoreError> {
     let created_by = can.actor().user_id().ok_or(StoreError::NotFound { entity: "user" })?;
+    insert(cmd, name, role, created_by, false).await
+}
+
+/// Stores a new token's hash and records its creation.
+async fn insert(cmd: &mut Command, name: &str, role: Role, created_by: UserId, personal: bool) -> Result<(ApiToken, String), StoreError> {
     let secret = format!("{TOKEN_PREFIX}{}", random_token());
     let row = sqlx::query(
-        "INSERT INTO api_tokens (name, token_hash, role, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        "INSERT INTO api_tokens (name, token_hash, role, created_by, created_at, personal)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(name.trim())
     .bind(token_hash(&secret))
     .bind(role.code())
     .bind(created_by.get())
     .bind(cmd.at_text())
+    .bind(i64::from(personal))
     .fetch_one(cmd.conn())
     .await?;
     let token = ApiToken {
@@ -64,7 +70,7 @@ pub async fn create(cmd: &mut Command, can: &Can<ManageApiTokens>, name: &str, r
         created_at: cmd.at(),
         revoked_at: None,
         last_used_at: None,
-        personal: false,
+        personal,
     };
     cmd.record(Change::new(
         "api_token.created",
@@ -164,37 +170,7 @@ pub async fn authenticate(store: &Store, secret: &str, now: OffsetDateTime) -> R
 /// listing only: the token always carries the person's current roles.
 pub async fn create_personal(cmd: &mut Command, _can: &Can<UseHearth>, name: &str, role: Role) -> Result<(ApiToken, String), StoreError> {
     let owner = cmd.actor().user_id().ok_or(StoreError::NotFound { entity: "user" })?;
-    let secret = format!("{TOKEN_PREFIX}{}", random_token());
-    let row = sqlx::query(
-        "INSERT INTO api_tokens (name, token_hash, role, created_by, created_at, personal)
-         VALUES ($1, $2, $3, $4, $5, 1) RETURNING id",
-    )
-    .bind(name.trim())
-    .bind(token_hash(&secret))
-    .bind(role.code())
-    .bind(owner.get())
-    .bind(cmd.at_text())
-    .fetch_one(cmd.conn())
-    .await?;
-    let token = ApiToken {
-        id: ApiTokenId::new(row.try_get(0)?),
-        name: name.trim().to_owned(),
-        role,
-        created_by: owner,
-        created_at: cmd.at(),
-        revoked_at: None,
-        last_used_at: None,
-        personal: true,
-    };
-    cmd.record(Change::new(
-        "api_token.created",
-        "api_token",
-        token.id,
-        None::<&ApiToken>,
-        Some(&token),
-    ))
-    .await?;
-    Ok((token, secret))
+    insert(cmd, name, role, owner, true).await
 }
 
 /// A person's own tokens, newest first.

@@ -5,7 +5,6 @@
 use askama::Template;
 use authz::cap::WorkOnRequests;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gateway::high_cost::Outcome;
 use store::high_cost::HighCostLine;
@@ -35,11 +34,7 @@ async fn page(state: &AppState, chrome: Chrome, errors: Vec<FieldError>) -> Resu
     let policy = state.config.high_cost;
     let today = state.clock.today();
     let lines = store::high_cost::lines(&state.store, &policy, today).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let page = HighCostPage {
         chrome,
         errors,

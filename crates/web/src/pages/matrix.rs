@@ -6,7 +6,6 @@ use askama::Template;
 use authz::cap::{ManageMatrix, UseHearth};
 use authz::{Permission, Role};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use gateway::matrix::{Condition, Matrix, Rule};
 use kernel::Money;
@@ -116,11 +115,7 @@ async fn page(
     for i in rows.len()..rows.len() + 2 {
         rows.push((i, String::new(), "weekly-cost-at-least", String::new(), "", Vec::new()));
     }
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let view = MatrixPage {
         chrome,
         errors,

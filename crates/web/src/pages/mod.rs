@@ -158,6 +158,15 @@ pub fn error_page(chrome: &Chrome, report: &ErrorReport) -> Response {
     }
 }
 
+/// 200 for a page shown fresh, 422 when it is shown again with errors.
+pub fn form_status(errors: &[crate::error::FieldError]) -> axum::http::StatusCode {
+    if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    }
+}
+
 /// Query-string page number, defaulting to 1.
 pub fn page_number(page: Option<u32>) -> u32 {
     page.unwrap_or(1).max(1)

@@ -7,7 +7,6 @@ use askama::Template;
 use authz::cap::{RunPanels, WorkOnRequests};
 use authz::{Permission, Role};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::UserId;
 use store::panels::{MeetingLine, MeetingRecord, PanelMeeting};
@@ -38,11 +37,7 @@ async fn list_page(
     form: FormData,
 ) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let page = ListPage {
         chrome,
         errors,
@@ -135,11 +130,7 @@ async fn meeting_page(state: &AppState, chrome: Chrome, can_record: bool, id: i6
     } else {
         Vec::new()
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let page = MeetingPage {
         chrome,
         errors,

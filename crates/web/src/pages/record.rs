@@ -147,11 +147,7 @@ pub async fn render_record(
         return Ok((StatusCode::FORBIDDEN, render(&page)?).into_response());
     }
     store::access_log::record(&state.store, principal.actor, id, AccessKind::View, None, now).await?;
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let page = build(state, chrome, principal, record, errors).await?;
     Ok((status, render(&page)?).into_response())
 }

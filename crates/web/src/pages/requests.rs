@@ -6,7 +6,6 @@ use askama::Template;
 use authz::cap::WorkOnRequests;
 use authz::{Permission, Principal};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use gateway::panel::Ratification;
 use gateway::request::{Participant, RequestAction, RequestState};
@@ -34,21 +33,6 @@ pub fn participant(principal: &Principal) -> Participant {
 pub fn state_label(state: RequestState) -> &'static str {
     state.label()
 }
-
-/// Every state, with its code for filters.
-pub const STATES: [RequestState; 11] = [
-    RequestState::Draft,
-    RequestState::Submitted,
-    RequestState::Endorsed,
-    RequestState::InTriage,
-    RequestState::AtPanel,
-    RequestState::InformationRequested,
-    RequestState::Deferred,
-    RequestState::AwaitingApproval,
-    RequestState::Approved,
-    RequestState::Declined,
-    RequestState::Withdrawn,
-];
 
 pub fn state_code(state: RequestState) -> String {
     serde_json::to_value(state)
@@ -98,7 +82,7 @@ pub async fn queue(
         requests: page.items,
         state: params.state,
         emergencies: filter.emergencies_only,
-        states: STATES.iter().map(|s| (state_code(*s), s.label())).collect(),
+        states: RequestState::ALL.iter().map(|s| (state_code(*s), s.label())).collect(),
     })
 }
 
@@ -181,11 +165,7 @@ async fn show_page(
         None => None,
     };
     let is_requester = principal.actor.user_id() == Some(request.requester);
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::pages::form_status(&errors);
     let page = RequestPage {
         chrome,
         can_approve: may_approve(&request, principal),
