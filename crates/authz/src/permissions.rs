@@ -31,6 +31,14 @@ pub enum Permission {
     RunPanels,
     /// Propose and approve changes to the delegated-authority matrix.
     ManageMatrix,
+    /// Read the provider register, frameworks, agreements and monitoring.
+    ViewProviders,
+    /// Keep the register, accredit providers, run frameworks, agree
+    /// placements and monitor them (commissioning officers).
+    Commission,
+    /// Approve or reject variations to placement agreements (the checker
+    /// for the commissioning officer's proposal).
+    ApproveVariations,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -43,7 +51,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 15] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
@@ -52,6 +60,9 @@ impl Permission {
         Permission::WorkOnRequests,
         Permission::RunPanels,
         Permission::ManageMatrix,
+        Permission::ViewProviders,
+        Permission::Commission,
+        Permission::ApproveVariations,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -84,6 +95,9 @@ impl Permission {
             Permission::WorkOnRequests => &[SocialWorker, TeamManager, GatewayOfficer, PanelMember, HeadOfService, Director],
             Permission::RunPanels => &[GatewayOfficer],
             Permission::ManageMatrix => &[Administrator],
+            Permission::ViewProviders => CASE_READERS,
+            Permission::Commission => &[CommissioningOfficer],
+            Permission::ApproveVariations => &[FinanceApprover, HeadOfService],
             Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],

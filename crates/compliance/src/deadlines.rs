@@ -20,8 +20,8 @@ use kernel::WorkingDays;
 use serde::Serialize;
 use time::Date;
 
-use crate::months::{add_months, add_weeks};
 use crate::timescales::Timescales;
+use kernel::months::{add_months, add_weeks};
 
 /// A duty owed to a child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

@@ -11,7 +11,7 @@
 //! Pure functions: no I/O, no clock (callers pass "today").
 
 pub mod deadlines;
-pub mod months;
+pub use kernel::months;
 pub mod status;
 pub mod timescales;
 

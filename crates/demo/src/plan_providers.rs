@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use placements::PlacementCategory;
+use providers::register::LegalForm;
 use providers::ProviderType;
 use store::providers::NewProvider;
 
@@ -60,6 +61,33 @@ fn urn(random: &mut Random, childrens_home: bool) -> String {
     }
 }
 
+/// A provider with a legal identity to match its type: companies for
+/// private providers, charities for voluntary ones, public bodies for
+/// councils.
+fn new_provider(name: String, provider_type: ProviderType, ofsted_urn: Option<String>, postcode: Option<String>) -> NewProvider {
+    // A number derived from the name, so it is stable and distinct enough.
+    let number = name.bytes().fold(7u64, |n, b| (n * 31 + u64::from(b)) % 9_000_000);
+    let (legal_form, companies_house_number, charity_number) = match provider_type {
+        ProviderType::Private => (LegalForm::CompanyLimitedByShares, Some(format!("{:08}", 1_000_000 + number)), None),
+        ProviderType::Voluntary => (
+            LegalForm::CharitableIncorporatedOrganisation,
+            None,
+            Some(format!("{}", 1_000_000 + number % 200_000)),
+        ),
+        _ => (LegalForm::PublicBody, None, None),
+    };
+    NewProvider {
+        name,
+        provider_type,
+        ofsted_urn,
+        postcode,
+        companies_house_number,
+        charity_number,
+        for_profit: provider_type == ProviderType::Private,
+        legal_form,
+    }
+}
+
 pub fn plan_providers(county: &mut County, random: &mut Random, children: usize) -> Catalogue {
     let mut catalogue = Catalogue::default();
     let mut push = |county: &mut County, provider: NewProvider, categories: &[PlacementCategory]| {
@@ -72,23 +100,23 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
     };
     push(
         county,
-        NewProvider {
-            name: "Demo County Council Fostering Service".into(),
-            provider_type: ProviderType::OwnCouncil,
-            ofsted_urn: Some(urn(random, false)),
-            postcode: Some(postcode(random, true)),
-        },
+        new_provider(
+            "Demo County Council Fostering Service".into(),
+            ProviderType::OwnCouncil,
+            Some(urn(random, false)),
+            Some(postcode(random, true)),
+        ),
         &[PlacementCategory::InHouseFoster, PlacementCategory::Kinship],
     );
     for name in ["Elm House", "Birch Lodge"] {
         push(
             county,
-            NewProvider {
-                name: format!("Demo County Council – {name}"),
-                provider_type: ProviderType::OwnCouncil,
-                ofsted_urn: Some(urn(random, true)),
-                postcode: Some(postcode(random, true)),
-            },
+            new_provider(
+                format!("Demo County Council – {name}"),
+                ProviderType::OwnCouncil,
+                Some(urn(random, true)),
+                Some(postcode(random, true)),
+            ),
             &[PlacementCategory::ChildrensHome],
         );
     }
@@ -133,11 +161,10 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
             let in_county = random.chance(50);
             push(
                 county,
-                NewProvider {
-                    name: format!("{word} {suffix}{legal}"),
-                    provider_type,
-                    ofsted_urn: registered.then(|| urn(random, home)),
-                    postcode: Some(postcode(random, in_county)),
+                {
+                    let urn = registered.then(|| urn(random, home));
+                    let postcode = Some(postcode(random, in_county));
+                    new_provider(format!("{word} {suffix}{legal}"), provider_type, urn, postcode)
                 },
                 &[category],
             );
@@ -146,23 +173,18 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
     for council in ["Neighbouring Borough Council", "Riverside City Council"] {
         push(
             county,
-            NewProvider {
-                name: council.into(),
-                provider_type: ProviderType::OtherCouncil,
-                ofsted_urn: None,
-                postcode: Some(postcode(random, false)),
-            },
+            new_provider(council.into(), ProviderType::OtherCouncil, None, Some(postcode(random, false))),
             &[PlacementCategory::Other],
         );
     }
     push(
         county,
-        NewProvider {
-            name: "Regional Secure Children's Home".into(),
-            provider_type: ProviderType::OtherPublic,
-            ofsted_urn: Some(urn(random, true)),
-            postcode: Some(postcode(random, false)),
-        },
+        new_provider(
+            "Regional Secure Children's Home".into(),
+            ProviderType::OtherPublic,
+            Some(urn(random, true)),
+            Some(postcode(random, false)),
+        ),
         &[PlacementCategory::Secure],
     );
     catalogue

@@ -4,55 +4,12 @@
 //! standard's request fields). [`validate`] names every field at fault so
 //! the page and the API can say exactly what to fix.
 
-use std::str::FromStr;
-
 use kernel::Money;
 use placements::PlacementCategory;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-macro_rules! coded {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-
-            fn from_str(code: &str) -> Result<Self, String> {
-                Self::ALL.iter().copied().find(|v| v.code() == code).ok_or_else(|| format!("unknown code '{code}'"))
-            }
-        }
-
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.code())
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let code = String::deserialize(deserializer)?;
-                code.parse().map_err(serde::de::Error::custom)
-            }
-        }
-    };
-}
-
-coded!(
+kernel::coded!(
     /// How soon the child must be placed.
     Urgency {
         Today = "today", "Today";
@@ -61,7 +18,7 @@ coded!(
     }
 );
 
-coded!(
+kernel::coded!(
     /// Where the child should live, as the social worker sees it.
     LocationPreference {
         InArea = "in-area", "In the council's area";
@@ -72,7 +29,7 @@ coded!(
     }
 );
 
-coded!(
+kernel::coded!(
     /// What should happen to the child's education.
     EducationContinuity {
         KeepSchool = "keep-school", "Keep the current school";
@@ -82,20 +39,10 @@ coded!(
     }
 );
 
-coded!(
-    /// One part of a care package.
-    ElementKind {
-        CoreFee = "core-fee", "Core placement fee";
-        OneToOne = "one-to-one", "Extra staffing 1:1";
-        TwoToOne = "two-to-one", "Extra staffing 2:1";
-        Education = "education", "Education";
-        Therapy = "therapy", "Therapy";
-        Transport = "transport", "Transport";
-        Other = "other", "Other";
-    }
-);
+/// Package elements are priced the same way in requests and agreements.
+pub use placements::ElementKind;
 
-coded!(
+kernel::coded!(
     /// Why an approved placement comes back through the Gateway.
     VariationKind {
         Extension = "extension", "Extension";

@@ -3,9 +3,10 @@
 
 use std::str::FromStr;
 
+use kernel::months::add_months;
 use kernel::Money;
 use serde::{Deserialize, Serialize};
-use time::{Date, Month};
+use time::Date;
 
 /// The council's policy (defaults: above £5,000 a week, every 3 months).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -34,13 +35,6 @@ impl Policy {
     pub fn next_due(&self, placement_start: Date, last_review: Option<Date>) -> Date {
         add_months(last_review.unwrap_or(placement_start), self.interval_months)
     }
-}
-
-fn add_months(date: Date, months: u32) -> Date {
-    let zero_based = i64::from(date.month() as u8) - 1 + i64::from(months);
-    let year = date.year() + i32::try_from(zero_based / 12).unwrap_or(0);
-    let month = Month::try_from(u8::try_from(zero_based % 12 + 1).unwrap_or(1)).unwrap_or(Month::January);
-    Date::from_calendar_date(year, month, date.day().min(month.length(year))).unwrap_or(date)
 }
 
 /// What a review decided.

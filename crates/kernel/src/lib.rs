@@ -8,9 +8,11 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod codes;
 pub mod dates;
 pub mod ids;
 pub mod money;
+pub mod months;
 
 pub use calendar::{Nation, WorkingDays};
 pub use clock::{uk_local_date, Clock, FixedClock, SystemClock};

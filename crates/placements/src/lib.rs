@@ -101,6 +101,19 @@ impl FromStr for PlacementCategory {
     }
 }
 
+kernel::coded!(
+    /// One part of a care package.
+    ElementKind {
+        CoreFee = "core-fee", "Core placement fee";
+        OneToOne = "one-to-one", "Extra staffing 1:1";
+        TwoToOne = "two-to-one", "Extra staffing 2:1";
+        Education = "education", "Education";
+        Therapy = "therapy", "Therapy";
+        Transport = "transport", "Transport";
+        Other = "other", "Other";
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

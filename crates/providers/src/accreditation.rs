@@ -77,6 +77,25 @@ pub enum Status {
 }
 
 impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Accredited,
+        Status::Conditional,
+        Status::Expired,
+        Status::NotAccredited,
+        Status::Suspended,
+    ];
+
+    /// The code used in files and the API.
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Accredited => "accredited",
+            Status::Conditional => "conditional",
+            Status::Expired => "expired",
+            Status::NotAccredited => "not-accredited",
+            Status::Suspended => "suspended",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Status::Accredited => "Accredited",
@@ -156,6 +175,19 @@ pub fn status(checklist: &[ChecklistItem], reviews: &[Review], suspended: bool, 
         worst = worst.max(standing);
     }
     worst
+}
+
+/// The status that counts, given the council's own checklist and the
+/// regional consortium's accreditation (status, in date until the day
+/// before `until`). The consortium's accreditation counts while in date;
+/// a suspension by either side always wins.
+pub fn effective_status(local: Status, consortium: Option<(Status, Option<Date>)>, today: Date) -> Status {
+    match consortium {
+        _ if local == Status::Suspended => Status::Suspended,
+        Some((Status::Suspended, _)) => Status::Suspended,
+        Some((regional, until)) if regional.allows_new_placements() && until.is_none_or(|u| today < u) => local.min(regional),
+        _ => local,
+    }
 }
 
 /// A checklist item whose review runs out soon.
@@ -315,5 +347,20 @@ mod tests {
             ..good
         };
         assert_eq!(check_review(&checklist, &future, today), Err(ReviewRefused::ReviewedInFuture));
+    }
+
+    #[test]
+    fn the_consortiums_accreditation_counts_while_in_date() {
+        let today = date!(2026 - 11 - 22);
+        let regional = Some((Status::Accredited, Some(date!(2026 - 11 - 23))));
+        assert_eq!(effective_status(Status::NotAccredited, regional, today), Status::Accredited);
+        let lapsed = Some((Status::Accredited, Some(today)));
+        assert_eq!(effective_status(Status::NotAccredited, lapsed, today), Status::NotAccredited);
+        assert_eq!(effective_status(Status::Suspended, regional, today), Status::Suspended);
+        assert_eq!(
+            effective_status(Status::Accredited, Some((Status::Suspended, None)), today),
+            Status::Suspended
+        );
+        assert_eq!(effective_status(Status::Conditional, None, today), Status::Conditional);
     }
 }

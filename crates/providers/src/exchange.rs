@@ -11,7 +11,8 @@
 //!
 //! - `provider_ref`: the consortium's id for the provider, unique in the file.
 //! - `companies_house_number`: empty or 8 letters and digits; `charity_number`: empty or 6 to 8 digits.
-//! - `provider_type`: PR1 to PR5; `for_profit`: `yes` or `no`.
+//! - `provider_type`: PR1 to PR5; `for_profit`: `yes` or `no`; `legal_form`: a
+//!   [`LegalForm`] code such as `company-limited-by-guarantee`.
 //! - `framework`, `lot`, `tier`: empty when the provider is not on a framework; `tier` is 1 to 9.
 //! - `accreditation`: accredited, conditional, expired, not-accredited or suspended;
 //!   `accredited_until`: an ISO date (YYYY-MM-DD), or empty.
@@ -24,6 +25,7 @@ use serde::Serialize;
 use time::Date;
 
 use crate::accreditation::Status;
+use crate::register::LegalForm;
 use crate::ProviderType;
 
 /// The feed's columns, in order.
@@ -45,11 +47,29 @@ pub const FEED_COLUMNS: [&str; 13] = [
 
 /// A problem at a place in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("line {line}, column {column}: {message}")]
+#[error("{unit} {line}, column {column}: {message}")]
 pub struct FeedError {
+    /// `line` in CSV files; `item` (1-based position in the array) in JSON.
+    pub unit: &'static str,
     pub line: usize,
     pub column: String,
     pub message: String,
+}
+
+impl FeedError {
+    pub fn at(line: usize, column: &str, message: impl Into<String>) -> FeedError {
+        FeedError {
+            unit: "line",
+            line,
+            column: column.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the file as a whole (reported at line 1).
+    pub fn whole_file(message: impl Into<String>) -> FeedError {
+        FeedError::at(1, "-", message)
+    }
 }
 
 /// One provider as the consortium describes it.
@@ -61,7 +81,7 @@ pub struct FeedProvider {
     pub charity_number: Option<String>,
     pub provider_type: ProviderType,
     pub for_profit: bool,
-    pub legal_form: String,
+    pub legal_form: LegalForm,
     /// (framework, lot, tier) when on a framework.
     pub framework: Option<(String, String, u8)>,
     pub accreditation: Status,
@@ -103,11 +123,7 @@ pub fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FeedError> {
         }
     }
     if quoted {
-        return Err(FeedError {
-            line: record_line,
-            column: "-".into(),
-            message: "a quoted field is not closed".into(),
-        });
+        return Err(FeedError::at(record_line, "-", "a quoted field is not closed"));
     }
     if !field.is_empty() || !fields.is_empty() {
         fields.push(field);
@@ -117,6 +133,7 @@ pub fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FeedError> {
 }
 
 struct Row<'a> {
+    unit: &'static str,
     line: usize,
     fields: &'a [String],
     errors: &'a mut Vec<FeedError>,
@@ -129,6 +146,7 @@ impl Row<'_> {
 
     fn fail(&mut self, column: usize, message: impl Into<String>) {
         self.errors.push(FeedError {
+            unit: self.unit,
             line: self.line,
             column: FEED_COLUMNS[column].to_owned(),
             message: message.into(),
@@ -149,14 +167,7 @@ impl Row<'_> {
 }
 
 fn accreditation(code: &str) -> Option<Status> {
-    Some(match code {
-        "accredited" => Status::Accredited,
-        "conditional" => Status::Conditional,
-        "expired" => Status::Expired,
-        "not-accredited" => Status::NotAccredited,
-        "suspended" => Status::Suspended,
-        _ => return None,
-    })
+    Status::ALL.into_iter().find(|s| s.code() == code)
 }
 
 fn provider(row: &mut Row<'_>) -> Option<FeedProvider> {
@@ -195,6 +206,12 @@ fn provider(row: &mut Row<'_>) -> Option<FeedProvider> {
             None
         }
     };
+    let legal_form = row.text(6).parse::<LegalForm>().ok();
+    if legal_form.is_none() {
+        let codes: Vec<&str> = LegalForm::ALL.iter().map(|f| f.code()).collect();
+        let message = format!("expected one of {}, not '{}'", codes.join(", "), row.text(6));
+        row.fail(6, message);
+    }
     let framework = match row.optional(7) {
         None => None,
         Some(name) => {
@@ -217,7 +234,7 @@ fn provider(row: &mut Row<'_>) -> Option<FeedProvider> {
     let accredited_until = match row.optional(11) {
         None => None,
         Some(text) => {
-            let parsed = kernel_free_iso_date(&text);
+            let parsed = kernel::dates::parse_iso_date(&text).ok();
             if parsed.is_none() {
                 row.fail(11, format!("expected a date as YYYY-MM-DD, not '{text}'"));
             }
@@ -235,7 +252,7 @@ fn provider(row: &mut Row<'_>) -> Option<FeedProvider> {
         charity_number,
         provider_type: provider_type?,
         for_profit: for_profit?,
-        legal_form: row.text(6).to_owned(),
+        legal_form: legal_form?,
         framework,
         accreditation: status?,
         accredited_until,
@@ -243,42 +260,49 @@ fn provider(row: &mut Row<'_>) -> Option<FeedProvider> {
     })
 }
 
-fn kernel_free_iso_date(text: &str) -> Option<Date> {
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    Date::parse(text, &format).ok()
+/// Reads one provider from its fields in [`FEED_COLUMNS`] order, adding
+/// any problems to `errors`.
+pub(crate) fn provider_from_fields(
+    unit: &'static str,
+    line: usize,
+    fields: &[String],
+    errors: &mut Vec<FeedError>,
+) -> Option<FeedProvider> {
+    provider(&mut Row {
+        unit,
+        line,
+        fields,
+        errors,
+    })
 }
 
 /// Reads a whole feed: every provider, or every problem (nothing partial).
 pub fn read_feed(text: &str) -> Result<Vec<FeedProvider>, Vec<FeedError>> {
     let records = records(text).map_err(|e| vec![e])?;
     let Some(((_, header), rows)) = records.split_first() else {
-        return Err(vec![FeedError {
-            line: 1,
-            column: "-".into(),
-            message: "the file is empty; expected a header line".into(),
-        }]);
+        return Err(vec![FeedError::whole_file("the file is empty; expected a header line")]);
     };
     let found: Vec<&str> = header.iter().map(|h| h.trim()).collect();
     if found != FEED_COLUMNS {
-        return Err(vec![FeedError {
-            line: 1,
-            column: "-".into(),
-            message: format!("the header must be {}", FEED_COLUMNS.join(",")),
-        }]);
+        return Err(vec![FeedError::whole_file(format!(
+            "the header must be {}",
+            FEED_COLUMNS.join(",")
+        ))]);
     }
     let mut errors = Vec::new();
     let mut providers = Vec::new();
     let mut seen = HashSet::new();
     for (line, fields) in rows {
         if fields.len() != FEED_COLUMNS.len() {
-            errors.push(FeedError {
-                line: *line,
-                column: "-".into(),
-                message: format!("expected {} fields, found {}", FEED_COLUMNS.len(), fields.len()),
-            });
+            errors.push(FeedError::at(
+                *line,
+                "-",
+                format!("expected {} fields, found {}", FEED_COLUMNS.len(), fields.len()),
+            ));
             continue;
         }
         let mut row = Row {
+            unit: "line",
             line: *line,
             fields,
             errors: &mut errors,
@@ -311,11 +335,16 @@ mod tests {
         text
     }
 
-    const GOOD: &str = "4C-001,\"Brightwater Care, Ltd\",01234567,,PR4,yes,company,4Cs Residential,Lot 1,2,accredited,2027-03-31,520000";
+    const GOOD: &str =
+        "4C-001,\"Brightwater Care, Ltd\",01234567,,PR4,yes,company-limited-by-shares,4Cs Residential,Lot 1,2,accredited,2027-03-31,520000";
 
     #[test]
     fn a_good_feed_reads_every_field() {
-        let providers = read_feed(&feed(&[GOOD, "4C-002,Hope Trust,,1098765,PR5,no,charity,,,,conditional,,"])).unwrap();
+        let providers = read_feed(&feed(&[
+            GOOD,
+            "4C-002,Hope Trust,,1098765,PR5,no,charitable-incorporated-organisation,,,,conditional,,",
+        ]))
+        .unwrap();
         assert_eq!(providers.len(), 2);
         let first = &providers[0];
         assert_eq!(first.legal_name, "Brightwater Care, Ltd");
@@ -332,7 +361,7 @@ mod tests {
     fn every_problem_names_its_line_and_column_and_nothing_is_read() {
         let errors = read_feed(&feed(&[
             GOOD,
-            "4C-003,,123,abc,PR9,maybe,company,Frame,Lot,12,great,31/03/2027,lots",
+            "4C-003,,123,abc,PR9,maybe,company-limited-by-shares,Frame,Lot,12,great,31/03/2027,lots",
             GOOD,
             "too,few",
         ]))

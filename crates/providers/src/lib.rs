@@ -6,7 +6,11 @@
 //! functions over values; the store persists the outcomes.
 
 pub mod accreditation;
+pub mod consortium;
 pub mod exchange;
+pub mod foster;
+pub mod register;
+pub mod vacancies;
 
 use std::fmt;
 use std::str::FromStr;

@@ -259,6 +259,14 @@ pub async fn record(
 ) -> Result<(), StoreError> {
     let stored = load(cmd.conn(), child).await?;
     apply(&stored.history(), change, codes)?;
+    let new_provider = match change {
+        HistoryChange::StartPeriod { placement, .. } | HistoryChange::MovePlacement { placement, .. } => placement.provider_id,
+        _ => None,
+    };
+    if let Some(provider) = new_provider {
+        let today = cmd.at().date();
+        crate::accreditation::may_place(cmd.conn(), child, provider, today).await?;
+    }
     let at = cmd.at_text();
     match change {
         HistoryChange::StartPeriod {

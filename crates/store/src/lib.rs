@@ -13,6 +13,8 @@
 //! event, and commits both or neither.
 
 pub mod access_log;
+pub mod accreditation;
+pub mod agreements;
 pub mod api_tokens;
 pub mod assessments;
 pub mod audit;
@@ -24,11 +26,14 @@ mod command;
 mod db;
 pub mod deadlines;
 mod error;
+pub mod frameworks;
 pub mod gateway_board;
 pub mod high_cost;
+pub mod households;
 pub mod login_attempts;
 pub mod matrices;
 pub mod migrate;
+pub mod monitoring;
 pub mod notifications;
 pub mod panels;
 pub mod passwords;
@@ -90,4 +95,10 @@ impl<T> Page<T> {
         let per_page = i64::from(self.request.per_page);
         u32::try_from((self.total + per_page - 1) / per_page).unwrap_or(u32::MAX)
     }
+}
+
+/// A domain message as a sentence for a form: first letter capitalised.
+pub(crate) fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -57,6 +57,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "gateway_panels",
         source: include_str!("../migrations/0006_gateway_panels.sql"),
     },
+    Migration {
+        version: 7,
+        name: "commissioning",
+        source: include_str!("../migrations/0007_commissioning.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

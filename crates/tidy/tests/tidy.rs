@@ -11,6 +11,8 @@ const DOMAIN_CRATES: &[&str] = &[
     "audit-trail",
     "children",
     "providers",
+    "contracts",
+    "gateway",
     "placements",
     "compliance",
 ];

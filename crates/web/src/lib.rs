@@ -52,6 +52,9 @@ pub struct WebConfig {
     pub matrix: gateway::matrix::Matrix,
     /// Which placements count as high-cost, and how often they are reviewed.
     pub high_cost: gateway::high_cost::Policy,
+    /// The council's own area, as settings record their local authority:
+    /// a setting elsewhere makes a placement out of area.
+    pub home_authority: String,
 }
 
 impl WebConfig {
@@ -69,6 +72,7 @@ impl WebConfig {
             placement_needs_working_days: 10,
             matrix: gateway::matrix::Matrix::standard(),
             high_cost: gateway::high_cost::Policy::default(),
+            home_authority: council_name.trim_end_matches(" Council").to_owned(),
         }
     }
 }

@@ -17,8 +17,8 @@ use axum::Router;
 use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
 use crate::pages::{
-    admin, audit, children, gateway_dashboard, high_cost, home, matrix, my_tokens, notifications, overview, panels, record, record_forms,
-    request_form, requests, trays,
+    admin, audit, children, gateway_dashboard, high_cost, home, matrix, monitoring, my_tokens, notifications, overview, panels, providers,
+    record, record_forms, request_form, requests, trays,
 };
 use crate::{api, assets, health, metrics, security, AppState};
 
@@ -250,6 +250,35 @@ fn table() -> RouteTable {
         Requires(P::WorkOnRequests),
         post(high_cost::review),
     )
+    .add(M::GET, "/providers", Requires(P::ViewProviders), get(providers::register))
+    .add(M::POST, "/providers", Requires(P::Commission), post(providers::create))
+    .add(
+        M::GET,
+        "/providers/export.csv",
+        Requires(P::ViewProviders),
+        get(providers::export_csv),
+    )
+    .add(M::GET, "/providers/{id}", Requires(P::ViewProviders), get(providers::show))
+    .add(M::POST, "/providers/{id}/reviews", Requires(P::Commission), post(providers::review))
+    .add(M::GET, "/monitoring", Requires(P::ViewProviders), get(monitoring::overview))
+    .add(
+        M::GET,
+        "/monitoring/placements/{id}",
+        Requires(P::ViewProviders),
+        get(monitoring::placement),
+    )
+    .add(
+        M::POST,
+        "/monitoring/placements/{id}/events",
+        Requires(P::Commission),
+        post(monitoring::record_event),
+    )
+    .add(
+        M::POST,
+        "/monitoring/placements/{id}/assign",
+        Requires(P::Commission),
+        post(monitoring::assign),
+    )
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))
     .add(M::GET, "/overview", Requires(P::ViewAggregates), get(overview::show))
@@ -353,6 +382,36 @@ fn table() -> RouteTable {
         "/api/v1/notifications",
         Requires(P::UseHearth),
         get(api::gateway::notifications),
+    )
+    .add(
+        M::GET,
+        "/api/v1/providers",
+        Requires(P::ViewProviders),
+        get(api::commissioning::list),
+    )
+    .add(
+        M::GET,
+        "/api/v1/providers/{id}",
+        Requires(P::ViewProviders),
+        get(api::commissioning::show),
+    )
+    .add(
+        M::POST,
+        "/api/v1/providers/{id}/reviews",
+        Requires(P::Commission),
+        post(api::commissioning::review),
+    )
+    .add(
+        M::GET,
+        "/api/v1/monitoring",
+        Requires(P::ViewProviders),
+        get(api::commissioning::schedule),
+    )
+    .add(
+        M::POST,
+        "/api/v1/monitoring/placements/{id}/events",
+        Requires(P::Commission),
+        post(api::commissioning::record_event),
     )
     .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
     .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))

@@ -17,7 +17,7 @@ use crate::AppState;
 #[schema(value_type = Object)]
 pub struct Document(serde_json::Value);
 
-fn document(value: impl Serialize) -> Result<Json<Document>, AppError> {
+pub(crate) fn document(value: impl Serialize) -> Result<Json<Document>, AppError> {
     serde_json::to_value(value)
         .map(|v| Json(Document(v)))
         .map_err(|e| AppError::Internal(format!("serialising: {e}")))

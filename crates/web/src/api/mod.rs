@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod children;
+pub mod commissioning;
 pub mod gateway;
 pub mod me;
 pub mod records;
@@ -50,6 +51,11 @@ use crate::error::{AppError, FieldError, Problem};
         gateway::matrix,
         gateway::dashboard,
         gateway::notifications,
+        commissioning::list,
+        commissioning::show,
+        commissioning::review,
+        commissioning::schedule,
+        commissioning::record_event,
         users::list,
         users::create,
         audit::events,

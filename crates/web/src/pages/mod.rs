@@ -13,10 +13,12 @@ pub mod gateway_dashboard;
 pub mod high_cost;
 pub mod home;
 pub mod matrix;
+pub mod monitoring;
 pub mod my_tokens;
 pub mod notifications;
 pub mod overview;
 pub mod panels;
+pub mod providers;
 pub mod record;
 pub mod record_forms;
 pub mod record_new;
@@ -67,6 +69,8 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Gateway", "/gateway", Permission::WorkOnRequests),
     ("Panels", "/panels", Permission::WorkOnRequests),
     ("High-cost", "/high-cost", Permission::WorkOnRequests),
+    ("Providers", "/providers", Permission::ViewProviders),
+    ("Monitoring", "/monitoring", Permission::ViewProviders),
     ("Matrix", "/matrix", Permission::ManageMatrix),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
@@ -165,6 +169,37 @@ pub fn form_status(errors: &[crate::error::FieldError]) -> axum::http::StatusCod
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     }
+}
+
+/// A store refusal as the fields to show on the form again; anything else
+/// stays an error for the error page.
+pub fn field_errors(error: store::StoreError) -> Result<Vec<crate::error::FieldError>, AppError> {
+    match AppError::from(error) {
+        AppError::Invalid(errors) => Ok(errors),
+        other => Err(other),
+    }
+}
+
+/// A date, or a reference to one however deep (templates add references).
+pub trait AsDate {
+    fn as_date(&self) -> time::Date;
+}
+
+impl AsDate for time::Date {
+    fn as_date(&self) -> time::Date {
+        *self
+    }
+}
+
+impl<T: AsDate + ?Sized> AsDate for &T {
+    fn as_date(&self) -> time::Date {
+        (**self).as_date()
+    }
+}
+
+/// A date as people read it (01/02/2026).
+pub fn uk_date(date: impl AsDate) -> String {
+    kernel::dates::format_uk_date(date.as_date())
 }
 
 /// Query-string page number, defaulting to 1.
