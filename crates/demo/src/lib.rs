@@ -9,6 +9,7 @@
 
 mod load;
 mod load_casework;
+mod load_commissioning;
 mod load_gateway;
 mod names;
 mod plan;

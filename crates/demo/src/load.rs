@@ -93,6 +93,11 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
     let placements = store::placements::insert_many(&mut cmd, &records, &new_placements).await?;
     crate::load_casework::load_casework(&mut cmd, county, &child_ids, &user_ids, &team_ids).await?;
     cmd.commit().await?;
+    // Commissioning starts from the committed placements; like casework, it
+    // is for demos, not benchmark-scale data.
+    if county.children.iter().any(|c| !c.events.is_empty()) {
+        crate::load_commissioning::load_commissioning(store, clock, county, &provider_ids, &user_ids).await?;
+    }
 
     Ok(LoadReport {
         teams: team_ids.len(),

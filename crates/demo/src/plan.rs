@@ -75,9 +75,15 @@ pub struct ChildPlan {
 pub struct County {
     /// The date the county was planned for.
     pub today: Date,
+    /// The seed it was planned from; the commissioning data loaded with it
+    /// draws from its own stream seeded from this.
+    pub seed: u64,
     pub teams: Vec<TeamPlan>,
     pub staff: Vec<StaffPlan>,
     pub providers: Vec<NewProvider>,
+    /// The placement category each provider mainly offers, by index into
+    /// `providers`.
+    pub provider_categories: Vec<PlacementCategory>,
     pub children: Vec<ChildPlan>,
 }
 
@@ -102,9 +108,11 @@ pub fn plan(options: &Options) -> County {
     let mut random = Random::new(options.seed);
     let mut county = County {
         today: options.today,
+        seed: options.seed,
         teams: Vec::new(),
         staff: Vec::new(),
         providers: Vec::new(),
+        provider_categories: Vec::new(),
         children: Vec::new(),
     };
     for name in CASE_TEAMS {

@@ -93,6 +93,7 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
     let mut push = |county: &mut County, provider: NewProvider, categories: &[PlacementCategory]| {
         catalogue.types.push(provider.provider_type);
         county.providers.push(provider);
+        county.provider_categories.push(categories[0]);
         let index = county.providers.len() - 1;
         for category in categories {
             catalogue.add(*category, index);

