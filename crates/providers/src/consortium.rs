@@ -249,7 +249,8 @@ mod tests {
             r#"[{"provider_ref": "A", "legal_name": "X", "provider_type": "PR4", "for_profit": "no",
             "legal_form": "company-limited-by-shares", "accreditation": "accredited"}, 7,
             {"provider_ref": "A", "legal_name": "Y", "provider_type": "PR4", "for_profit": "no",
-            "legal_form": "trust", "accreditation": "accredited", "tier": 3, "framework": "F"}]"#,
+            "legal_form": "trust", "accreditation": "accredited", "tier": 3, "framework": "F",
+            "weekly_rate_pence": 400000}]"#,
         )
         .unwrap_err();
         let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();

@@ -243,8 +243,14 @@ fn provider(row: &mut Row<'_>) -> Option<FeedProvider> {
     };
     let weekly_rate_pence = match row.optional(12) {
         None => None,
-        Some(_) => row.parsed::<i64>(12, "expected whole pence").filter(|p| *p >= 0),
+        Some(_) => row.parsed::<i64>(12, "expected whole pence"),
     };
+    if weekly_rate_pence.is_some_and(|p| p <= 0) {
+        row.fail(12, "expected a weekly rate above zero, in whole pence");
+    } else if framework.is_some() && row.optional(12).is_none() {
+        // A place on a lot without its rate would be dropped on import.
+        row.fail(12, "a provider on a framework needs its weekly rate");
+    }
     Some(FeedProvider {
         provider_ref,
         legal_name,
@@ -384,6 +390,16 @@ mod tests {
             ]
         );
         assert_eq!(errors[0].to_string(), "line 3, column legal_name: give the provider's legal name");
+    }
+
+    #[test]
+    fn a_framework_place_needs_a_rate_above_zero() {
+        let negative = GOOD.replace(",520000", ",-500");
+        let missing = GOOD.replace(",520000", ",").replace("4C-001", "4C-002");
+        let errors = read_feed(&feed(&[&negative, &missing])).unwrap_err();
+        let places: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(places, vec![(2, "weekly_rate_pence"), (3, "weekly_rate_pence")]);
+        assert!(errors[1].message.contains("needs its weekly rate"), "{}", errors[1]);
     }
 
     #[test]

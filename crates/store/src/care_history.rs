@@ -259,13 +259,15 @@ pub async fn record(
 ) -> Result<(), StoreError> {
     let stored = load(cmd.conn(), child).await?;
     apply(&stored.history(), change, codes)?;
+    // A provider is judged as it stood on the day the child was placed, so
+    // a placement recorded after the fact is tested against that day.
     let new_provider = match change {
-        HistoryChange::StartPeriod { placement, .. } | HistoryChange::MovePlacement { placement, .. } => placement.provider_id,
+        HistoryChange::StartPeriod { placement, start, .. } => placement.provider_id.map(|p| (p, *start)),
+        HistoryChange::MovePlacement { placement, on, .. } => placement.provider_id.map(|p| (p, *on)),
         _ => None,
     };
-    if let Some(provider) = new_provider {
-        let today = cmd.at().date();
-        crate::accreditation::may_place(cmd.conn(), child, provider, today).await?;
+    if let Some((provider, placed_on)) = new_provider {
+        crate::accreditation::may_place(cmd.conn(), child, provider, placed_on).await?;
     }
     let at = cmd.at_text();
     match change {

@@ -337,7 +337,7 @@ fn bind_setting<'q>(
         .bind(s.name.trim())
         .bind(s.setting_type.code())
         .bind(s.regulator.code())
-        .bind(s.registration_number.as_deref())
+        .bind(s.registration_number.as_deref().map(str::to_uppercase))
         .bind(s.registration_status.code())
         .bind(s.grade.code())
         .bind(s.inspected_on.map(date_text))
