@@ -14,18 +14,24 @@ pub enum DutyViolation {
     SamePerson { action: &'static str, earlier_part: &'static str },
     #[error("you have already given an approval in this chain; another person must give the next one")]
     RepeatApproval,
+    #[error("only a named person can {action}; use a personal account or token, not a service token")]
+    NotAPerson { action: &'static str },
 }
 
 /// Refuses when the checker is the same actor as the maker.
 ///
-/// `System` never counts as a person who can satisfy a check.
+/// Only a named person satisfies a check: neither `System` nor a service
+/// token (which acts for a role, not a person) can be the checker, or the
+/// record would not say who checked.
 pub fn ensure_different_people(
     maker: Actor,
     checker: Actor,
     action: &'static str,
     earlier_part: &'static str,
 ) -> Result<(), DutyViolation> {
-    if maker == checker || checker == Actor::System {
+    if checker.user_id().is_none() {
+        Err(DutyViolation::NotAPerson { action })
+    } else if maker == checker {
         Err(DutyViolation::SamePerson { action, earlier_part })
     } else {
         Ok(())
@@ -62,8 +68,13 @@ mod tests {
     }
 
     #[test]
-    fn the_system_is_never_a_checker() {
+    fn only_a_named_person_is_a_checker() {
         assert!(ensure_different_people(user(1), Actor::System, "approve", "prepared").is_err());
+        let token = Actor::ApiToken(kernel::ApiTokenId::new(7));
+        assert_eq!(
+            ensure_different_people(user(1), token, "approve", "prepared").unwrap_err(),
+            DutyViolation::NotAPerson { action: "approve" }
+        );
     }
 
     proptest! {

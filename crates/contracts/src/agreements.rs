@@ -23,6 +23,23 @@ kernel::coded!(
     }
 );
 
+impl SignatureStatus {
+    /// Signing only moves forward: a signed agreement is never quietly
+    /// returned to an unsigned state (a change is a variation instead).
+    pub fn may_become(self, next: SignatureStatus) -> Result<(), String> {
+        let rank = |s: SignatureStatus| SignatureStatus::ALL.iter().position(|x| *x == s);
+        if rank(next) >= rank(self) {
+            Ok(())
+        } else {
+            Err(format!(
+                "An agreement {} cannot go back to {}; record a variation instead",
+                self.label().to_lowercase(),
+                next.label().to_lowercase()
+            ))
+        }
+    }
+}
+
 kernel::coded!(
     /// Where a proposed variation stands.
     VariationState {
@@ -126,10 +143,24 @@ pub fn check_draft(draft: &Draft) -> Vec<Problem> {
     if draft.lines.iter().any(|l| l.weekly.is_negative()) {
         problems.push(("elements", "A weekly price cannot be negative".to_owned()));
     }
+    if has_repeats(draft.lines.iter().map(|l| l.kind)) {
+        problems.push(("elements", "Give each price element once".to_owned()));
+    }
     if let Err(problem) = draft.funding.check() {
         problems.push(problem);
     }
     problems
+}
+
+/// Whether an element kind is given twice: the later would silently
+/// replace the earlier.
+fn has_repeats(kinds: impl Iterator<Item = ElementKind>) -> bool {
+    let mut seen = Vec::new();
+    kinds.into_iter().any(|kind| {
+        let repeat = seen.contains(&kind);
+        seen.push(kind);
+        repeat
+    })
 }
 
 /// Days left when the agreement ends within 8 weeks (inclusive of the
@@ -151,8 +182,17 @@ pub struct Variation {
 }
 
 /// Checks a variation against the agreement's dates.
-pub fn check_variation(start: Date, variation: &Variation) -> Vec<Problem> {
+pub fn check_variation(start: Date, end: Option<Date>, variation: &Variation) -> Vec<Problem> {
     let mut problems = Vec::new();
+    // An extension may start the day after the end; anything later is a
+    // new agreement, not a variation of this one.
+    let last_day = i64::from(variation.new_end.is_some());
+    if end.is_some_and(|end| variation.effective_from > end + Duration::days(last_day)) {
+        problems.push((
+            "effective_from",
+            "A variation cannot take effect after the agreement ends".to_owned(),
+        ));
+    }
     if variation.effective_from < start {
         problems.push((
             "effective_from",
@@ -167,6 +207,9 @@ pub fn check_variation(start: Date, variation: &Variation) -> Vec<Problem> {
     }
     if variation.lines.iter().any(|(_, m)| m.is_negative()) {
         problems.push(("elements", "A weekly price cannot be negative".to_owned()));
+    }
+    if has_repeats(variation.lines.iter().map(|(kind, _)| *kind)) {
+        problems.push(("elements", "Give each price element once".to_owned()));
     }
     if variation.new_end.is_some_and(|end| end < variation.effective_from) {
         problems.push(("new_end", "The new end date cannot be before the variation takes effect".to_owned()));
@@ -189,7 +232,7 @@ pub fn lines_of(variation: &Variation) -> Vec<PriceLine> {
 
 /// Whether `decider` may approve or reject a variation `proposer` made.
 pub fn may_decide(proposer: Actor, decider: Actor) -> Result<(), DutyViolation> {
-    ensure_different_people(proposer, decider, "decide on a variation", "proposed")
+    ensure_different_people(proposer, decider, "decide on", "proposed")
 }
 
 #[cfg(test)]
@@ -198,6 +241,17 @@ mod tests {
     use kernel::UserId;
     use proptest::prelude::*;
     use time::macros::date;
+
+    #[test]
+    fn signing_only_moves_forward() {
+        assert!(SignatureStatus::Draft.may_become(SignatureStatus::FullySigned).is_ok());
+        assert!(SignatureStatus::Sent.may_become(SignatureStatus::Sent).is_ok());
+        let back = SignatureStatus::FullySigned.may_become(SignatureStatus::Draft).unwrap_err();
+        assert_eq!(
+            back,
+            "An agreement signed by both parties cannot go back to not yet sent; record a variation instead"
+        );
+    }
 
     fn line(kind: ElementKind, pounds: i64, from: Date) -> PriceLine {
         PriceLine {
@@ -252,7 +306,10 @@ mod tests {
             lines: vec![],
             new_end: None,
         };
-        let fields: Vec<&str> = check_variation(date!(2026 - 04 - 01), &variation).iter().map(|p| p.0).collect();
+        let fields: Vec<&str> = check_variation(date!(2026 - 04 - 01), None, &variation)
+            .iter()
+            .map(|p| p.0)
+            .collect();
         assert_eq!(fields, ["effective_from", "reason", "elements"]);
     }
 

@@ -181,6 +181,7 @@ fn details(child: &ChildPlan, n: usize) -> (Details, RequestFacts) {
         dol_order: None,
         regulator_notified_on: None,
         override_reasons: None,
+        provider: None,
     };
     let facts = RequestFacts {
         weekly_cost: details.weekly_cost(),
@@ -190,6 +191,7 @@ fn details(child: &ChildPlan, n: usize) -> (Details, RequestFacts) {
         unregistered: false,
         nation: kernel::Nation::England,
         provider_for_profit: true,
+        unaccredited_provider: false,
         start: child.placements.last().map(|p| p.start).unwrap_or(Date::MIN),
     };
     (details, facts)

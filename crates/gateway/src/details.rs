@@ -85,6 +85,11 @@ pub struct Details {
     pub regulator_notified_on: Option<Date>,
     /// Why an exception (such as an unregistered setting) is justified.
     pub override_reasons: Option<String>,
+    /// The provider proposed, when one is known. One that is not
+    /// accredited needs the exception the matrix sets before a child may
+    /// be placed there.
+    #[serde(default)]
+    pub provider: Option<kernel::ProviderId>,
 }
 
 /// A field and what is wrong with it.
@@ -204,6 +209,7 @@ mod tests {
             dol_order: None,
             regulator_notified_on: None,
             override_reasons: None,
+            provider: None,
         }
     }
 

@@ -27,6 +27,9 @@ pub struct RequestFacts {
     pub unregistered: bool,
     pub nation: Nation,
     pub provider_for_profit: bool,
+    /// The proposed provider is not accredited on the day: placing there
+    /// is an exception to the accreditation rule.
+    pub unaccredited_provider: bool,
     pub start: Date,
 }
 
@@ -49,6 +52,8 @@ pub enum Condition {
     /// Wales: placements with for-profit providers need Welsh Ministers'
     /// approval from 1 April 2030, so the council's director signs first.
     WalesForProfit,
+    /// The proposed provider is not accredited (or is suspended or expired).
+    UnaccreditedProvider,
 }
 
 impl Condition {
@@ -61,6 +66,7 @@ impl Condition {
             Condition::AtDistance => facts.at_distance,
             Condition::Unregistered => facts.unregistered,
             Condition::WalesForProfit => facts.nation == Nation::Wales && facts.provider_for_profit && facts.start >= date!(2030 - 04 - 01),
+            Condition::UnaccreditedProvider => facts.unaccredited_provider,
         }
     }
 }
@@ -136,6 +142,11 @@ impl Matrix {
                     Condition::WalesForProfit,
                     &[Role::Director],
                 ),
+                rule(
+                    "Provider not accredited (exception)",
+                    Condition::UnaccreditedProvider,
+                    &[Role::HeadOfService],
+                ),
             ],
         }
     }
@@ -189,6 +200,7 @@ mod tests {
             unregistered: false,
             nation: Nation::England,
             provider_for_profit: true,
+            unaccredited_provider: false,
             start: date!(2026 - 12 - 01),
         }
     }
@@ -247,6 +259,13 @@ mod tests {
             ..facts(800)
         };
         assert_eq!(matrix.required_chain(&wales_before).0, vec![]);
+        let unaccredited = RequestFacts {
+            unaccredited_provider: true,
+            ..facts(800)
+        };
+        let (chain, why) = matrix.required_chain(&unaccredited);
+        assert_eq!(chain, vec![Role::HeadOfService]);
+        assert_eq!(why, vec!["Provider not accredited (exception)".to_owned()]);
     }
 
     #[test]

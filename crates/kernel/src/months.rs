@@ -19,6 +19,13 @@ pub fn add_weeks(date: Date, weeks: u32) -> Date {
     date + Duration::weeks(i64::from(weeks))
 }
 
+/// The first day (1 April) of the UK public-sector financial year that
+/// `date` falls in.
+pub fn financial_year_start(date: Date) -> Date {
+    let year = if date.month() as u8 >= 4 { date.year() } else { date.year() - 1 };
+    Date::from_calendar_date(year, Month::April, 1).unwrap_or(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,5 +37,12 @@ mod tests {
         assert_eq!(add_months(date!(2027 - 08 - 31), 6), date!(2028 - 02 - 29));
         assert_eq!(add_months(date!(2026 - 11 - 15), 3), date!(2027 - 02 - 15));
         assert_eq!(add_months(date!(2026 - 03 - 01), 12), date!(2027 - 03 - 01));
+    }
+
+    #[test]
+    fn financial_years_start_on_the_first_of_april() {
+        assert_eq!(financial_year_start(date!(2026 - 11 - 22)), date!(2026 - 04 - 01));
+        assert_eq!(financial_year_start(date!(2026 - 04 - 01)), date!(2026 - 04 - 01));
+        assert_eq!(financial_year_start(date!(2026 - 03 - 31)), date!(2025 - 04 - 01));
     }
 }

@@ -16,7 +16,8 @@
 //! - `framework`, `lot`, `tier`: empty when the provider is not on a framework; `tier` is 1 to 9.
 //! - `accreditation`: accredited, conditional, expired, not-accredited or suspended;
 //!   `accredited_until`: an ISO date (YYYY-MM-DD), or empty.
-//! - `weekly_rate_pence`: the framework's core weekly rate in pence, or empty.
+//! - `weekly_rate_pence`: the framework's core weekly rate in pence, above zero; required
+//!   when `framework` is given, otherwise empty.
 
 use std::collections::HashSet;
 use std::str::FromStr;

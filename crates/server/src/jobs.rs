@@ -1,5 +1,6 @@
-//! Background work: delivering notification emails and chasing emergency
-//! placements awaiting ratification. `hearth serve` runs it every minute;
+//! Background work: delivering notification emails, chasing emergency
+//! placements awaiting ratification, and alerting commissioning officers
+//! to agreements about to end and accreditation about to expire. `hearth serve` runs it every minute;
 //! `hearth jobs run` runs it once (for cron or a health check).
 //!
 //! Email goes to an SMTP relay when `smtp_host` is configured, otherwise it
@@ -30,12 +31,15 @@ pub enum Mailer {
 pub struct Report {
     pub emailed: usize,
     pub chased: usize,
+    /// New commissioning alerts (agreements ending, accreditation expiring).
+    pub alerted: usize,
 }
 
 /// Runs every job once.
 pub async fn run_once(store: &Store, clock: &dyn Clock, mailer: &Mailer, public_url: &str) -> anyhow::Result<Report> {
     let mut cmd = store.begin(authz::Actor::System, clock).await?;
     let chased = store::request_steps::chase_ratifications(&mut cmd, clock.today()).await?;
+    let alerted = store::alerts::commissioning(store, &mut cmd, clock.today()).await?;
     cmd.commit().await?;
     let mut emailed = 0;
     for email in store::notifications::outbox(store, 200).await? {
@@ -49,7 +53,7 @@ pub async fn run_once(store: &Store, clock: &dyn Clock, mailer: &Mailer, public_
             Err(error) => tracing::warn!(notification = email.notification, error = %error, "email not sent"),
         }
     }
-    Ok(Report { emailed, chased })
+    Ok(Report { emailed, chased, alerted })
 }
 
 /// Runs the jobs every `every` until the process ends.

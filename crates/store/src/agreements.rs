@@ -54,7 +54,8 @@ impl Agreement {
 
 const SELECT: &str =
     "SELECT a.id, a.version, a.placement_id, p.child_id, c.la_child_id, a.provider_id, pr.name, a.route, a.tier, a.spot_reason,
-            a.spot_note, a.start_date, a.end_date, a.signature_status, a.social_care_percent, a.education_percent, a.health_percent
+            a.spot_note, a.start_date, a.end_date, a.signature_status, a.social_care_percent, a.education_percent, a.health_percent,
+            a.framework_rate_pence
      FROM placement_agreements a JOIN placements p ON p.id = a.placement_id JOIN children c ON c.id = p.child_id
      JOIN providers pr ON pr.id = a.provider_id";
 
@@ -66,7 +67,7 @@ fn agreement_from(row: &sqlx::any::AnyRow) -> Result<Agreement, StoreError> {
     let route = match row.try_get::<String, _>(7)?.as_str() {
         "framework" => Route::Framework {
             tier: u8::try_from(row.try_get::<Option<i64>, _>(8)?.unwrap_or(0)).map_err(StoreError::corrupt)?,
-            weekly_rate: Money::ZERO,
+            weekly_rate: Money::from_pence(row.try_get::<Option<i64>, _>(17)?.unwrap_or(0)),
         },
         _ => Route::Spot {
             reason: row
@@ -247,16 +248,17 @@ pub async fn create(cmd: &mut Command, _can: &Can<Commission>, new: &NewAgreemen
     let (Ok(route), true) = (route, problems.is_empty()) else {
         return Err(StoreError::Invalid(problems));
     };
-    let (route_code, tier, reason, note) = match &route {
-        Route::Framework { tier, .. } => ("framework", Some(i64::from(*tier)), None, String::new()),
-        Route::Spot { reason, note } => ("spot", None, Some(reason.code()), note.clone()),
+    let (route_code, tier, rate, reason, note) = match &route {
+        Route::Framework { tier, weekly_rate } => ("framework", Some(i64::from(*tier)), Some(weekly_rate.pence()), None, String::new()),
+        Route::Spot { reason, note } => ("spot", None, None, Some(reason.code()), note.clone()),
     };
     let at = cmd.at_text();
     let created_by = cmd.actor().user_id().map(kernel::UserId::get);
     let row = sqlx::query(
         "INSERT INTO placement_agreements (placement_id, provider_id, route, tier, spot_reason, spot_note, start_date, end_date,
-             signature_status, social_care_percent, education_percent, health_percent, created_by, created_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, $12, $13, 1) RETURNING id",
+             signature_status, social_care_percent, education_percent, health_percent, created_by, created_at, version,
+             framework_rate_pence)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'draft', $9, $10, $11, $12, $13, 1, $14) RETURNING id",
     )
     .bind(new.placement_id)
     .bind(provider.get())
@@ -271,6 +273,7 @@ pub async fn create(cmd: &mut Command, _can: &Can<Commission>, new: &NewAgreemen
     .bind(i64::from(new.draft.funding.health))
     .bind(created_by)
     .bind(at)
+    .bind(rate)
     .fetch_one(cmd.conn())
     .await
     .map_err(|e| StoreError::on_unique(e, "placement_id", "This placement already has an agreement"))?;
@@ -305,6 +308,11 @@ pub async fn set_signature(
     version: i64,
     status: SignatureStatus,
 ) -> Result<(), StoreError> {
+    let before = load(cmd.conn(), id).await?;
+    before
+        .signature
+        .may_become(status)
+        .map_err(|message| StoreError::Invalid(vec![("signature", message)]))?;
     let done = sqlx::query("UPDATE placement_agreements SET signature_status = $1, version = version + 1 WHERE id = $2 AND version = $3")
         .bind(status.code())
         .bind(id)
@@ -312,18 +320,23 @@ pub async fn set_signature(
         .execute(cmd.conn())
         .await?;
     if done.rows_affected() == 0 {
-        load(cmd.conn(), id).await?;
         return Err(StoreError::Conflict { entity: "agreement" });
     }
-    cmd.record(Change::new("agreement.signature", "agreement", id, None::<&()>, Some(&status)))
-        .await?;
+    cmd.record(Change::new(
+        "agreement.signature",
+        "agreement",
+        id,
+        Some(&before.signature),
+        Some(&status),
+    ))
+    .await?;
     Ok(())
 }
 
 /// Proposes a variation; it changes nothing until another person approves.
 pub async fn propose_variation(cmd: &mut Command, _can: &Can<Commission>, id: i64, variation: &Variation) -> Result<i64, StoreError> {
     let agreement = load(cmd.conn(), id).await?;
-    let problems = agreements::check_variation(agreement.start, variation);
+    let problems = agreements::check_variation(agreement.start, agreement.end, variation);
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
     }

@@ -15,6 +15,7 @@
 pub mod access_log;
 pub mod accreditation;
 pub mod agreements;
+pub mod alerts;
 pub mod api_tokens;
 pub mod assessments;
 pub mod audit;
@@ -23,6 +24,7 @@ pub mod casework;
 pub mod child_records;
 pub mod children;
 mod command;
+pub mod consortium;
 mod db;
 pub mod deadlines;
 mod error;

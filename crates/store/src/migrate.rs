@@ -62,6 +62,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "commissioning",
         source: include_str!("../migrations/0007_commissioning.sql"),
     },
+    Migration {
+        version: 8,
+        name: "agreement_rates",
+        source: include_str!("../migrations/0008_agreement_rates.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

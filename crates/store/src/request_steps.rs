@@ -48,7 +48,7 @@ fn is_panel_decision(action: RequestAction) -> bool {
 
 /// The checks on submission: the request's prerequisites, the hard stops,
 /// and the approval chain the matrix requires.
-fn on_submit(request: &Request, context: &StepContext<'_>) -> Result<Vec<Role>, StoreError> {
+fn on_submit(request: &Request, context: &StepContext<'_>, provider: ProviderFacts) -> Result<Vec<Role>, StoreError> {
     let missing = unregistered_prerequisites(&request.details);
     if !missing.is_empty() {
         return Err(StoreError::Invalid(missing));
@@ -71,10 +71,33 @@ fn on_submit(request: &Request, context: &StepContext<'_>) -> Result<Vec<Role>, 
         at_distance: request.details.at_distance,
         unregistered: request.details.unregistered,
         nation: context.nation,
-        provider_for_profit: false,
+        provider_for_profit: provider.for_profit,
+        unaccredited_provider: provider.unaccredited,
         start: context.today,
     };
     Ok(context.matrix.required_chain(&facts).0)
+}
+
+/// What the matrix needs to know of the proposed provider.
+#[derive(Debug, Clone, Copy, Default)]
+struct ProviderFacts {
+    for_profit: bool,
+    unaccredited: bool,
+}
+
+/// The proposed provider's standing on `today`: an external provider that
+/// is not accredited makes the request an exception.
+async fn provider_facts(cmd: &mut Command, request: &Request, today: Date) -> Result<ProviderFacts, StoreError> {
+    let Some(provider) = request.details.provider else {
+        return Ok(ProviderFacts::default());
+    };
+    let details = crate::providers::details(cmd.conn(), provider).await?;
+    let external = details.organisation.provider_type.is_external();
+    let status = crate::accreditation::status_of(cmd.conn(), provider, today).await?;
+    Ok(ProviderFacts {
+        for_profit: details.organisation.for_profit,
+        unaccredited: external && !status.allows_new_placements(),
+    })
 }
 
 /// Panel decisions happen at a quorate meeting the decider attended.
@@ -125,7 +148,15 @@ pub async fn act(
     let reasons = context.reasons.map(str::trim).filter(|r| !r.is_empty());
     let conditions = context.conditions.map(str::trim).filter(|c| !c.is_empty());
     match action {
-        RequestAction::Submit => required = on_submit(&before, context)?,
+        RequestAction::Submit => {
+            let provider = provider_facts(cmd, &before, context.today).await?;
+            required = on_submit(&before, context, provider)?;
+            sqlx::query("UPDATE placement_requests SET unaccredited_provider = $1 WHERE id = $2")
+                .bind(i64::from(provider.unaccredited))
+                .bind(id)
+                .execute(cmd.conn())
+                .await?;
+        }
         RequestAction::ListForPanel => list_on_meeting(cmd, id, context).await?,
         _ if is_panel_decision(action) => {
             let reasons =

@@ -70,6 +70,9 @@ pub struct Request {
     pub submitted_on: Option<Date>,
     pub decided_on: Option<Date>,
     pub agreed_weekly_cost: Option<Money>,
+    /// Set on submission when the proposed provider was not accredited:
+    /// the approval chain then includes the exception.
+    pub unaccredited_provider: bool,
     pub version: i64,
 }
 
@@ -96,7 +99,8 @@ const SELECT: &str = "SELECT r.id, r.child_id, c.la_child_id, c.date_of_birth, r
         r.category, r.weekly_cost_pence, r.out_of_area, r.at_distance, r.unregistered, r.needs, r.justification,
         r.required_approvals, r.decision_reasons, r.conditions, r.version, r.suitable_types, r.siblings_together,
         r.location_preference, r.education_continuity, r.risks, r.dol_order, r.regulator_notified_on, r.override_reasons,
-        r.emergency_placed_on, r.variation_of, r.variation_kind, r.submitted_on, r.decided_on, r.agreed_weekly_cost_pence
+        r.emergency_placed_on, r.variation_of, r.variation_kind, r.submitted_on, r.decided_on, r.agreed_weekly_cost_pence,
+        r.provider_id, r.unaccredited_provider
     FROM placement_requests r JOIN children c ON c.id = r.child_id JOIN users u ON u.id = r.requester_id";
 
 fn from_row(row: &AnyRow) -> Result<Request, StoreError> {
@@ -144,7 +148,9 @@ fn from_row(row: &AnyRow) -> Result<Request, StoreError> {
             dol_order: row.try_get(24)?,
             regulator_notified_on: parse_optional_date(row.try_get::<Option<String>, _>(25)?.as_deref())?,
             override_reasons: row.try_get(26)?,
+            provider: row.try_get::<Option<i64>, _>(33)?.map(kernel::ProviderId::new),
         },
+        unaccredited_provider: flag(34)?,
         emergency_placed_on: parse_optional_date(row.try_get::<Option<String>, _>(27)?.as_deref())?,
         variation,
         required: required.iter().map(|r| parse_code(r)).collect::<Result<_, _>>()?,
@@ -282,6 +288,20 @@ fn check(details: &Details) -> Result<(), StoreError> {
     }
 }
 
+/// A proposed provider must be on the register.
+async fn check_provider(cmd: &mut Command, details: &Details) -> Result<(), StoreError> {
+    match details.provider {
+        Some(provider) => match crate::providers::details(cmd.conn(), provider).await {
+            Err(StoreError::NotFound { .. }) => Err(StoreError::Invalid(vec![(
+                "provider",
+                "there is no provider with that number on the register".to_owned(),
+            )])),
+            other => other.map(|_| ()),
+        },
+        None => Ok(()),
+    }
+}
+
 async fn write_elements(cmd: &mut Command, id: i64, elements: &[Element]) -> Result<(), StoreError> {
     sqlx::query("DELETE FROM request_elements WHERE request_id = $1")
         .bind(id)
@@ -311,6 +331,7 @@ pub async fn create_draft(cmd: &mut Command, can: &Can<RecordChildren>, new: &Ne
         .user_id()
         .ok_or_else(|| StoreError::Rejected(vec!["only a person can make a request".into()]))?;
     check(&new.details)?;
+    check_provider(cmd, &new.details).await?;
     if let Some(variation) = new.variation {
         let original = load(cmd.conn(), variation.of).await?;
         if original.state != RequestState::Approved || original.child_id != new.child {
@@ -334,8 +355,8 @@ pub(crate) async fn insert(cmd: &mut Command, new: &NewRequest, requester: UserI
         "INSERT INTO placement_requests (child_id, requester_id, state, urgency, category, weekly_cost_pence, out_of_area, at_distance,
              unregistered, needs, justification, created_at, version, suitable_types, siblings_together, location_preference,
              education_continuity, risks, dol_order, regulator_notified_on, override_reasons, emergency_placed_on, variation_of,
-             variation_kind)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+             variation_kind, provider_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
          RETURNING id",
     )
     .bind(new.child.get())
@@ -361,6 +382,7 @@ pub(crate) async fn insert(cmd: &mut Command, new: &NewRequest, requester: UserI
     .bind(new.emergency_placed_on.map(date_text))
     .bind(new.variation.map(|v| v.of))
     .bind(new.variation.map(|v| v.kind.code()))
+    .bind(d.provider.map(kernel::ProviderId::get))
     .fetch_one(cmd.conn())
     .await?;
     let id: i64 = row.try_get(0)?;
@@ -390,13 +412,14 @@ pub async fn update_details(
         )]));
     }
     check(details)?;
+    check_provider(cmd, details).await?;
     let d = details;
     let changed = sqlx::query(
         "UPDATE placement_requests SET urgency = $1, category = $2, weekly_cost_pence = $3, out_of_area = $4, at_distance = $5,
              unregistered = $6, needs = $7, justification = $8, suitable_types = $9, siblings_together = $10,
              location_preference = $11, education_continuity = $12, risks = $13, dol_order = $14, regulator_notified_on = $15,
-             override_reasons = $16, version = version + 1
-         WHERE id = $17 AND version = $18",
+             override_reasons = $16, provider_id = $17, version = version + 1
+         WHERE id = $18 AND version = $19",
     )
     .bind(d.urgency.code())
     .bind(d.category.code())
@@ -414,6 +437,7 @@ pub async fn update_details(
     .bind(&d.dol_order)
     .bind(d.regulator_notified_on.map(date_text))
     .bind(&d.override_reasons)
+    .bind(d.provider.map(kernel::ProviderId::get))
     .bind(id)
     .bind(version)
     .execute(cmd.conn())

@@ -243,12 +243,13 @@ async fn a_placement_with_an_unaccredited_provider_is_refused(db: TestDatabase) 
     assert_eq!(history.placements.len(), 1);
     assert_eq!(history.placements[0].interval.end, None);
 
-    // Once its accreditation has expired, the accredited provider is refused as well.
+    // Once its accreditation has expired, the accredited provider is refused
+    // as well: a placement is judged on the day it begins.
     let lapsed = provider(&db, "Lapsed Care Ltd").await;
     review_all(&db, lapsed, |item| if item == "financial" { TODAY } else { date!(2027 - 11 - 01) }).await;
     assert_eq!(status(&db, lapsed, TODAY).await, Status::Expired);
     let moving = HistoryChange::MovePlacement {
-        on: date!(2026 - 11 - 20),
+        on: TODAY,
         reason_for_change: "CARPL".into(),
         placement: home_with(lapsed, 3_800),
     };

@@ -26,6 +26,7 @@ use time::Date;
 on_both_backends!(
     variations_need_a_second_person_and_the_current_version,
     monitoring_events_and_issues,
+    agreements_ending_and_accreditation_expiring_are_alerted_once,
 );
 
 /// The test clock's day.
@@ -339,4 +340,55 @@ async fn monitoring_events_and_issues(db: TestDatabase) {
         0,
     );
     assert_eq!(closed_on.as_deref(), Some("2026-11-20"));
+}
+
+async fn agreements_ending_and_accreditation_expiring_are_alerted_once(db: TestDatabase) {
+    let cora = person(&db, "cora", vec![Role::CommissioningOfficer]).await;
+    let start = date!(2026 - 11 - 01);
+    let (_, _, placement_id) = placed_child(&db, start, 4_000).await;
+    let new = NewAgreement {
+        placement_id,
+        draft: Draft {
+            start,
+            // 56 days after the test clock's day: the first day of the alert.
+            end: Some(date!(2027 - 01 - 17)),
+            lines: vec![PriceLine {
+                kind: ElementKind::CoreFee,
+                weekly: Money::from_pounds(4_000),
+                effective_from: start,
+            }],
+            funding: FundingSplit::ALL_SOCIAL_CARE,
+        },
+        spot: Some((SpotReason::NoFrameworkVacancy, String::new())),
+    };
+    let mut cmd = db.store.begin(Actor::User(cora), db.clock.as_ref()).await.unwrap();
+    let id = store::agreements::create(&mut cmd, &Can::<Commission>::system(), &new)
+        .await
+        .unwrap();
+    cmd.commit().await.unwrap();
+
+    let raise = |on: Date| {
+        let db = &db;
+        async move {
+            let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
+            let raised = store::alerts::commissioning(&db.store, &mut cmd, on).await.unwrap();
+            cmd.commit().await.unwrap();
+            raised
+        }
+    };
+    assert_eq!(raise(date!(2026 - 11 - 21)).await, 0, "57 days before the end is too early");
+    assert_eq!(raise(TODAY).await, 1);
+    assert_eq!(raise(TODAY).await, 0, "told once, however often the jobs run");
+    let told = store::notifications::notifications(&db.store, cora, 10).await.unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!(told[0].subject, format!("Placement agreement {id} ends on 17/01/2027"));
+    // The accreditation reviews expire on 1 November 2027: 30 days before,
+    // each item is chased once.
+    assert_eq!(raise(date!(2027 - 10 - 02)).await, 6);
+    let told = store::notifications::notifications(&db.store, cora, 10).await.unwrap();
+    assert!(
+        told.iter()
+            .any(|n| n.subject.ends_with("accreditation item insurance expires on 01/11/2027")),
+        "{told:?}"
+    );
 }

@@ -1,10 +1,14 @@
 //! Submitted HTML forms, including repeated fields such as checkboxes.
 //!
 //! `axum::Form` cannot collect repeated keys into a list, and most Hearth
-//! forms have checkbox groups, so forms are read as ordered pairs.
+//! forms have checkbox groups, so forms are read as ordered pairs. Forms
+//! with a file input (imports) arrive as `multipart/form-data`; they are
+//! read the same way, a file's text being the value of its field, so a
+//! handler never cares which encoding the browser chose.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::header;
 
 use crate::error::AppError;
 
@@ -59,14 +63,44 @@ impl FormData {
     }
 }
 
+/// The boundary of a `multipart/form-data` body, if it is one.
+pub fn multipart_boundary(content_type: &str) -> Option<String> {
+    multer::parse_boundary(content_type).ok()
+}
+
+/// Reads a whole multipart body. A file that is not UTF-8 text is refused
+/// by name, since every file Hearth imports is CSV or JSON.
+pub async fn parse_multipart(bytes: Bytes, boundary: &str) -> Result<FormData, AppError> {
+    let unreadable = |_| AppError::invalid("form", "the form could not be read");
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut pairs = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let data = field.bytes().await.map_err(unreadable)?;
+        let text =
+            String::from_utf8(data.to_vec()).map_err(|_| AppError::invalid(&name, "the file must be text (CSV or JSON) in UTF-8"))?;
+        pairs.push((name, text));
+    }
+    Ok(FormData(pairs))
+}
+
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = AppError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let boundary = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(multipart_boundary);
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|_| AppError::invalid("form", "the form could not be read"))?;
-        Ok(FormData::parse(&bytes))
+        match boundary {
+            Some(boundary) => parse_multipart(bytes, &boundary).await,
+            None => Ok(FormData::parse(&bytes)),
+        }
     }
 }
 
@@ -81,5 +115,16 @@ mod tests {
         assert_eq!(form.text("name"), "Amy");
         assert!(form.has("x"));
         assert_eq!(form.text("missing"), "");
+    }
+
+    #[tokio::test]
+    async fn a_file_reads_as_its_field() {
+        let body = "--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n--XyZ\r\n\
+                    Content-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\nContent-Type: text/csv\r\n\r\n\
+                    a,b\n1,2\n\r\n--XyZ--\r\n";
+        let boundary = multipart_boundary("multipart/form-data; boundary=XyZ").unwrap();
+        let form = parse_multipart(Bytes::from(body), &boundary).await.unwrap();
+        assert_eq!(form.text("csrf_token"), "abc");
+        assert_eq!(form.all("file"), ["a,b\n1,2\n"]);
     }
 }

@@ -17,9 +17,10 @@ use axum::Router;
 use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
 use crate::pages::{
-    admin, audit, children, gateway_dashboard, high_cost, home, matrix, monitoring, my_tokens, notifications, overview, panels, providers,
-    record, record_forms, request_form, requests, trays,
+    admin, audit, children, frameworks, gateway_dashboard, high_cost, home, households, matrix, monitoring, my_tokens, notifications,
+    overview, panels, providers, record, record_forms, request_form, requests, settings, trays,
 };
+use crate::pages::{agreement_page, agreements};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -259,6 +260,55 @@ fn table() -> RouteTable {
         get(providers::export_csv),
     )
     .add(M::GET, "/providers/{id}", Requires(P::ViewProviders), get(providers::show))
+    .add(
+        M::POST,
+        "/providers/vacancies",
+        Requires(P::Commission),
+        post(providers::import_vacancies),
+    )
+    .add(M::GET, "/providers/{id}/settings/new", Requires(P::Commission), get(settings::new))
+    .add(M::POST, "/providers/{id}/settings", Requires(P::Commission), post(settings::create))
+    .add(M::GET, "/frameworks", Requires(P::ViewProviders), get(frameworks::list))
+    .add(M::POST, "/frameworks", Requires(P::Commission), post(frameworks::create))
+    .add(M::GET, "/frameworks/{id}", Requires(P::ViewProviders), get(frameworks::show))
+    .add(M::POST, "/frameworks/{id}/lots", Requires(P::Commission), post(frameworks::add_lot))
+    .add(
+        M::POST,
+        "/frameworks/{id}/members",
+        Requires(P::Commission),
+        post(frameworks::add_member),
+    )
+    .add(M::POST, "/consortium/feed", Requires(P::Commission), post(frameworks::import_feed))
+    .add(
+        M::GET,
+        "/consortium/placements.csv",
+        Requires(P::Commission),
+        get(frameworks::placements_csv),
+    )
+    .add(
+        M::GET,
+        "/consortium/placements.json",
+        Requires(P::Commission),
+        get(frameworks::placements_json),
+    )
+    .add(M::GET, "/households/new", Requires(P::Commission), get(households::new))
+    .add(M::POST, "/households", Requires(P::Commission), post(households::create))
+    .add(M::GET, "/households/{id}", Requires(P::ViewProviders), get(households::show))
+    .add(
+        M::POST,
+        "/households/{id}/events",
+        Requires(P::Commission),
+        post(households::record_event),
+    )
+    .add(M::GET, "/settings/{id}", Requires(P::ViewProviders), get(settings::show))
+    .add(M::POST, "/settings/{id}", Requires(P::Commission), post(settings::update))
+    .add(M::GET, "/settings/{id}/edit", Requires(P::Commission), get(settings::edit))
+    .add(
+        M::POST,
+        "/settings/{id}/vacancies",
+        Requires(P::Commission),
+        post(settings::record_vacancy),
+    )
     .add(M::POST, "/providers/{id}/reviews", Requires(P::Commission), post(providers::review))
     .add(M::GET, "/monitoring", Requires(P::ViewProviders), get(monitoring::overview))
     .add(
@@ -278,6 +328,34 @@ fn table() -> RouteTable {
         "/monitoring/placements/{id}/assign",
         Requires(P::Commission),
         post(monitoring::assign),
+    )
+    .add(M::GET, "/agreements", Requires(P::ViewProviders), get(agreements::list))
+    .add(M::POST, "/agreements", Requires(P::Commission), post(agreements::create))
+    .add(
+        M::GET,
+        "/agreements/export.csv",
+        Requires(P::ViewProviders),
+        get(agreements::export_csv),
+    )
+    .add(M::GET, "/agreements/new", Requires(P::Commission), get(agreements::new_form))
+    .add(M::GET, "/agreements/{id}", Requires(P::ViewProviders), get(agreement_page::show))
+    .add(
+        M::POST,
+        "/agreements/{id}/signature",
+        Requires(P::Commission),
+        post(agreement_page::signature),
+    )
+    .add(
+        M::POST,
+        "/agreements/{id}/variations",
+        Requires(P::Commission),
+        post(agreement_page::propose),
+    )
+    .add(
+        M::POST,
+        "/agreements/{id}/variations/{vid}/decision",
+        Requires(P::ApproveVariations),
+        post(agreement_page::decide),
     )
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))
@@ -412,6 +490,98 @@ fn table() -> RouteTable {
         "/api/v1/monitoring/placements/{id}/events",
         Requires(P::Commission),
         post(api::commissioning::record_event),
+    )
+    .add(M::GET, "/api/v1/agreements", Requires(P::ViewProviders), get(api::agreements::list))
+    .add(
+        M::POST,
+        "/api/v1/agreements",
+        Requires(P::Commission),
+        post(api::agreements::create),
+    )
+    .add(
+        M::GET,
+        "/api/v1/agreements/{id}",
+        Requires(P::ViewProviders),
+        get(api::agreements::show),
+    )
+    .add(
+        M::POST,
+        "/api/v1/agreements/{id}/signature",
+        Requires(P::Commission),
+        post(api::agreements::signature),
+    )
+    .add(
+        M::POST,
+        "/api/v1/agreements/{id}/variations",
+        Requires(P::Commission),
+        post(api::agreements::propose),
+    )
+    .add(
+        M::POST,
+        "/api/v1/agreements/{id}/variations/{vid}/decision",
+        Requires(P::ApproveVariations),
+        post(api::agreements::decide),
+    )
+    .add(M::GET, "/api/v1/frameworks", Requires(P::ViewProviders), get(api::frameworks::list))
+    .add(
+        M::POST,
+        "/api/v1/frameworks",
+        Requires(P::Commission),
+        post(api::frameworks::create),
+    )
+    .add(
+        M::POST,
+        "/api/v1/frameworks/{id}/lots",
+        Requires(P::Commission),
+        post(api::frameworks::add_lot),
+    )
+    .add(
+        M::POST,
+        "/api/v1/frameworks/{id}/members",
+        Requires(P::Commission),
+        post(api::frameworks::add_member),
+    )
+    .add(
+        M::POST,
+        "/api/v1/consortium/feed",
+        Requires(P::Commission),
+        post(api::frameworks::import_feed),
+    )
+    .add(
+        M::GET,
+        "/api/v1/consortium/placements",
+        Requires(P::Commission),
+        get(api::frameworks::placements),
+    )
+    .add(
+        M::POST,
+        "/api/v1/providers/{id}/settings",
+        Requires(P::Commission),
+        post(api::frameworks::add_setting),
+    )
+    .add(
+        M::PUT,
+        "/api/v1/settings/{id}",
+        Requires(P::Commission),
+        put(api::frameworks::update_setting),
+    )
+    .add(
+        M::POST,
+        "/api/v1/vacancies",
+        Requires(P::Commission),
+        post(api::frameworks::import_vacancies),
+    )
+    .add(
+        M::GET,
+        "/api/v1/households",
+        Requires(P::ViewProviders),
+        get(api::frameworks::households),
+    )
+    .add(
+        M::POST,
+        "/api/v1/households",
+        Requires(P::Commission),
+        post(api::frameworks::add_household),
     )
     .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
     .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))

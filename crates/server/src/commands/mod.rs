@@ -41,8 +41,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = store::Store::open(&url, clock.as_ref()).await?;
             let report = crate::jobs::run_once(&store, clock.as_ref(), &settings.mailer(), &settings.public_url).await?;
             println!(
-                "emailed {} notifications; chased {} emergency placements",
-                report.emailed, report.chased
+                "emailed {} notifications; chased {} emergency placements; raised {} commissioning alerts",
+                report.emailed, report.chased, report.alerted
             );
             Ok(ExitCode::SUCCESS)
         }

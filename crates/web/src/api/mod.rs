@@ -6,9 +6,11 @@
 //! functions serve the API and the pages. Errors are
 //! `application/problem+json`, naming the field at fault.
 
+pub mod agreements;
 pub mod audit;
 pub mod children;
 pub mod commissioning;
+pub mod frameworks;
 pub mod gateway;
 pub mod me;
 pub mod records;
@@ -56,6 +58,23 @@ use crate::error::{AppError, FieldError, Problem};
         commissioning::review,
         commissioning::schedule,
         commissioning::record_event,
+        frameworks::list,
+        frameworks::create,
+        frameworks::add_lot,
+        frameworks::add_member,
+        frameworks::import_feed,
+        frameworks::placements,
+        frameworks::add_setting,
+        frameworks::update_setting,
+        frameworks::import_vacancies,
+        frameworks::households,
+        frameworks::add_household,
+        agreements::list,
+        agreements::show,
+        agreements::create,
+        agreements::signature,
+        agreements::propose,
+        agreements::decide,
         users::list,
         users::create,
         audit::events,

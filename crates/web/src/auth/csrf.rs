@@ -98,21 +98,30 @@ async fn check_token(request: Request, expected: &str) -> Result<Request, AppErr
             Err(AppError::CsrfRejected)
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+    let boundary = crate::form::multipart_boundary(content_type);
+    if !is_form && boundary.is_none() {
         return Err(AppError::CsrfRejected);
     }
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, MAX_FORM_BYTES)
         .await
         .map_err(|_| AppError::invalid("form", "the form is too large"))?;
-    let submitted = form_urlencoded::parse(&bytes)
-        .find(|(key, _)| key == FIELD)
-        .map(|(_, value)| value.into_owned());
+    let submitted = match boundary {
+        Some(boundary) => crate::form::parse_multipart(bytes.clone(), &boundary)
+            .await
+            .ok()
+            .map(|form| form.text(FIELD))
+            .filter(|token| !token.is_empty()),
+        None => form_urlencoded::parse(&bytes)
+            .find(|(key, _)| key == FIELD)
+            .map(|(_, value)| value.into_owned()),
+    };
     match submitted {
         Some(token) if constant_time_eq(&token, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
         _ => Err(AppError::CsrfRejected),

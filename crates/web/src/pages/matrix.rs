@@ -23,7 +23,7 @@ use crate::AppState;
 pub const APPROVER_ROLES: [Role; 4] = [Role::TeamManager, Role::FinanceApprover, Role::HeadOfService, Role::Director];
 
 /// Condition kinds as the form offers them.
-const CONDITIONS: [(&str, &str); 7] = [
+const CONDITIONS: [(&str, &str); 8] = [
     ("weekly-cost-at-least", "Weekly cost at least"),
     ("annual-cost-at-least", "Annual cost at least"),
     ("category", "Type of placement"),
@@ -31,6 +31,7 @@ const CONDITIONS: [(&str, &str); 7] = [
     ("at-distance", "At a distance"),
     ("unregistered", "Unregistered setting"),
     ("wales-for-profit", "Wales: for-profit provider from April 2030"),
+    ("unaccredited-provider", "Provider not accredited (exception)"),
 ];
 
 /// A rule's condition as form values: (kind, pounds, category).
@@ -44,6 +45,7 @@ pub fn condition_values(condition: &Condition) -> (&'static str, String, &'stati
         Condition::AtDistance => ("at-distance", String::new(), ""),
         Condition::Unregistered => ("unregistered", String::new(), ""),
         Condition::WalesForProfit => ("wales-for-profit", String::new(), ""),
+        Condition::UnaccreditedProvider => ("unaccredited-provider", String::new(), ""),
     }
 }
 
@@ -160,6 +162,7 @@ pub fn rules_from(form: &FormData) -> Result<Vec<Rule>, Vec<FieldError>> {
             "at-distance" => Ok(Condition::AtDistance),
             "unregistered" => Ok(Condition::Unregistered),
             "wales-for-profit" => Ok(Condition::WalesForProfit),
+            "unaccredited-provider" => Ok(Condition::UnaccreditedProvider),
             _ => Err(FieldError::new("rules", format!("Rule {}: choose when it applies", row + 1))),
         };
         let approvers: Vec<Role> = APPROVER_ROLES

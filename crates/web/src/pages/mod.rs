@@ -6,12 +6,16 @@
 //! sees links they may follow.
 
 pub mod admin;
+pub mod agreement_page;
+pub mod agreements;
 pub mod audit;
 pub mod children;
 pub mod chronology;
+pub mod frameworks;
 pub mod gateway_dashboard;
 pub mod high_cost;
 pub mod home;
+pub mod households;
 pub mod matrix;
 pub mod monitoring;
 pub mod my_tokens;
@@ -24,6 +28,7 @@ pub mod record_forms;
 pub mod record_new;
 pub mod request_form;
 pub mod requests;
+pub mod settings;
 pub mod trays;
 
 use askama::Template;
@@ -70,7 +75,9 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Panels", "/panels", Permission::WorkOnRequests),
     ("High-cost", "/high-cost", Permission::WorkOnRequests),
     ("Providers", "/providers", Permission::ViewProviders),
+    ("Frameworks", "/frameworks", Permission::ViewProviders),
     ("Monitoring", "/monitoring", Permission::ViewProviders),
+    ("Agreements", "/agreements", Permission::ViewProviders),
     ("Matrix", "/matrix", Permission::ManageMatrix),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
@@ -177,6 +184,32 @@ pub fn field_errors(error: store::StoreError) -> Result<Vec<crate::error::FieldE
     match AppError::from(error) {
         AppError::Invalid(errors) => Ok(errors),
         other => Err(other),
+    }
+}
+
+/// A record number from a path; anything else is a page not found.
+pub fn path_id(text: &str) -> Result<i64, AppError> {
+    text.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)
+}
+
+/// Runs one command in one transaction for a form: the work's result when
+/// it commits, or the fields to show on the form again when a rule is
+/// broken (nothing is written then). Other failures stay errors.
+pub async fn in_command<T>(
+    state: &crate::AppState,
+    actor: authz::Actor,
+    work: impl AsyncFnOnce(&mut store::Command) -> Result<T, store::StoreError>,
+) -> Result<Result<T, Vec<crate::error::FieldError>>, AppError> {
+    let mut cmd = state.store.begin(actor, state.clock.as_ref()).await?;
+    match work(&mut cmd).await {
+        Ok(value) => {
+            cmd.commit().await?;
+            Ok(Ok(value))
+        }
+        Err(error) => {
+            drop(cmd);
+            Ok(Err(field_errors(error)?))
+        }
     }
 }
 

@@ -20,7 +20,7 @@ use crate::auth::Authorized;
 use crate::error::{AppError, FieldError};
 use crate::form::FormData;
 use crate::input::{parse_date, required_date};
-use crate::pages::{render, Chrome};
+use crate::pages::{in_command, render, Chrome};
 use crate::AppState;
 
 /// Supervisory visits to in-house carers are due every 6 weeks.
@@ -39,7 +39,7 @@ impl MonitoringView {
     pub async fn load(state: &AppState) -> Result<MonitoringView, AppError> {
         let today = state.clock.today();
         let schedule = store::monitoring::schedule(&state.store, &state.config.home_authority, today).await?;
-        let households = store::households::list(&state.store, state.calendar.nation(), SUPERVISORY_VISIT_WEEKS, today).await?;
+        let households = Self::households(state).await?;
         let (external, in_house) = store::monitoring::comparison(&schedule, &households, today);
         Ok(MonitoringView {
             schedule,
@@ -47,6 +47,12 @@ impl MonitoringView {
             external,
             in_house,
         })
+    }
+
+    /// The in-house households with their standing and supervision today.
+    pub async fn households(state: &AppState) -> Result<Vec<Household>, AppError> {
+        let today = state.clock.today();
+        Ok(store::households::list(&state.store, state.calendar.nation(), SUPERVISORY_VISIT_WEEKS, today).await?)
     }
 }
 
@@ -59,13 +65,15 @@ struct OverviewPage {
     reports_overdue: usize,
     host_notices: usize,
     unassigned: usize,
+    may_commission: bool,
 }
 
 /// GET /monitoring
-pub async fn overview(State(state): State<AppState>, chrome: Chrome, _auth: Authorized<ViewProviders>) -> Result<Response, AppError> {
+pub async fn overview(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ViewProviders>) -> Result<Response, AppError> {
     let view = MonitoringView::load(&state).await?;
     let page = OverviewPage {
         chrome,
+        may_commission: auth.principal.holds(Permission::Commission),
         visits_overdue: view.schedule.iter().filter(|l| l.visit_overdue).count(),
         reports_overdue: view.schedule.iter().filter(|l| l.report_overdue()).count(),
         host_notices: view.schedule.iter().filter(|l| l.needs_host_notice()).count(),
@@ -119,10 +127,6 @@ async fn placement_page(
     Ok((page.status, render(&page)?).into_response())
 }
 
-fn placement_id(text: &str) -> Result<i64, AppError> {
-    text.parse::<i64>().ok().filter(|id| *id > 0).ok_or(AppError::NotFound)
-}
-
 /// GET /monitoring/placements/{id}
 pub async fn placement(
     State(state): State<AppState>,
@@ -131,27 +135,18 @@ pub async fn placement(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let may = auth.principal.holds(Permission::Commission);
-    placement_page(&state, chrome, may, placement_id(&id)?, Vec::new(), FormData::default()).await
+    placement_page(&state, chrome, may, crate::pages::path_id(&id)?, Vec::new(), FormData::default()).await
 }
 
-/// POST /monitoring/placements/{id}/events: records a visit, report, concern or notice.
-pub async fn record_event(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    auth: Authorized<Commission>,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Result<Response, AppError> {
-    let id = placement_id(&id)?;
-    let mut errors = Vec::new();
-    let occurred_on = required_date("occurred_on", "the date", &form.text("occurred_on"), &mut errors);
+/// A visit, report, concern or notice from the form, about `subject`.
+pub fn event_from(form: &FormData, subject: Subject, errors: &mut Vec<FieldError>) -> Option<NewEvent> {
+    let occurred_on = required_date("occurred_on", "the date", &form.text("occurred_on"), errors);
     let kind = form
         .text("kind")
         .parse::<EventKind>()
         .map_err(|_| errors.push(FieldError::new("kind", "Choose what kind of record this is")))
         .ok();
-    let score = form.text("quality_score");
-    let quality_score = match score.trim() {
+    let quality_score = match form.text("quality_score").as_str() {
         "" => None,
         text => {
             let parsed = text.parse::<u8>().ok();
@@ -162,28 +157,40 @@ pub async fn record_event(
         }
     };
     let (Some(occurred_on), Some(kind), true) = (occurred_on, kind, errors.is_empty()) else {
-        return placement_page(&state, chrome, true, id, errors, form).await;
+        return None;
     };
-    let event = NewEvent {
-        subject: Subject::Placement(id),
+    Some(NewEvent {
+        subject,
         kind,
         occurred_on,
         quality_score,
         summary: form.text("summary"),
         action: form.text("action"),
         action_due: parse_date(&form.text("action_due")),
+    })
+}
+
+/// POST /monitoring/placements/{id}/events: records a visit, report, concern or notice.
+pub async fn record_event(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<Commission>,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let id = crate::pages::path_id(&id)?;
+    let mut errors = Vec::new();
+    let Some(event) = event_from(&form, Subject::Placement(id), &mut errors) else {
+        return placement_page(&state, chrome, true, id, errors, form).await;
     };
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    match store::monitoring::record_event(&mut cmd, &auth.can, &event, state.clock.today()).await {
-        Ok(_) => {
-            cmd.commit().await?;
-            Ok(Redirect::to(&format!("/monitoring/placements/{id}")).into_response())
-        }
-        Err(error) => {
-            drop(cmd);
-            let errors = crate::pages::field_errors(error)?;
-            placement_page(&state, chrome, true, id, errors, form).await
-        }
+    let today = state.clock.today();
+    match in_command(&state, auth.can.actor(), async |cmd| {
+        store::monitoring::record_event(cmd, &auth.can, &event, today).await
+    })
+    .await?
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/monitoring/placements/{id}")).into_response()),
+        Err(errors) => placement_page(&state, chrome, true, id, errors, form).await,
     }
 }
 
@@ -196,7 +203,7 @@ pub async fn assign(
     Path(id): Path<String>,
     form: FormData,
 ) -> Result<Response, AppError> {
-    let id = placement_id(&id)?;
+    let id = crate::pages::path_id(&id)?;
     let Some(officer) = auth.principal.actor.user_id() else {
         return Err(AppError::Forbidden);
     };
@@ -214,21 +221,18 @@ pub async fn assign(
             }
         },
     };
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     let host = form.text("host_authority");
-    let mut result = store::monitoring::assign(&mut cmd, &auth.can, id, officer, Some(host.as_str())).await;
-    if let (Ok(()), Some(on)) = (&result, notified_on) {
-        result = store::monitoring::host_notified(&mut cmd, &auth.can, id, on, state.clock.today()).await;
-    }
-    match result {
-        Ok(()) => {
-            cmd.commit().await?;
-            Ok(Redirect::to(&format!("/monitoring/placements/{id}")).into_response())
+    let today = state.clock.today();
+    match in_command(&state, auth.can.actor(), async |cmd| {
+        store::monitoring::assign(cmd, &auth.can, id, officer, Some(host.as_str())).await?;
+        match notified_on {
+            Some(on) => store::monitoring::host_notified(cmd, &auth.can, id, on, today).await,
+            None => Ok(()),
         }
-        Err(error) => {
-            drop(cmd);
-            let errors = crate::pages::field_errors(error)?;
-            placement_page(&state, chrome, true, id, errors, form).await
-        }
+    })
+    .await?
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/monitoring/placements/{id}")).into_response()),
+        Err(errors) => placement_page(&state, chrome, true, id, errors, form).await,
     }
 }

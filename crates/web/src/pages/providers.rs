@@ -25,7 +25,7 @@ use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
 use crate::form::FormData;
 use crate::input::required_date;
-use crate::pages::{render, Chrome};
+use crate::pages::{in_command, render, Chrome};
 use crate::AppState;
 
 /// One line of the register.
@@ -224,17 +224,42 @@ pub async fn create(
     let Some(org) = organisation_from(&form, &mut errors) else {
         return register_page(&state, chrome, true, Filter::default(), errors, form).await;
     };
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    match store::providers::create(&mut cmd, &auth.can, &org).await {
-        Ok(id) => {
-            cmd.commit().await?;
-            Ok(Redirect::to(&format!("/providers/{id}")).into_response())
-        }
-        Err(error) => {
-            drop(cmd);
-            let errors = crate::pages::field_errors(error)?;
-            register_page(&state, chrome, true, Filter::default(), errors, form).await
-        }
+    match in_command(&state, auth.can.actor(), async |cmd| {
+        store::providers::create(cmd, &auth.can, &org).await
+    })
+    .await?
+    {
+        Ok(id) => Ok(Redirect::to(&format!("/providers/{id}")).into_response()),
+        Err(errors) => register_page(&state, chrome, true, Filter::default(), errors, form).await,
+    }
+}
+
+/// POST /providers/vacancies: imports a vacancy return (CSV), whole or
+/// not at all.
+pub async fn import_vacancies(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<Commission>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let vacancies = match crate::pages::settings::read_vacancy_file(&state, &form.text("file")).await? {
+        Ok(vacancies) => vacancies,
+        Err(errors) => return register_page(&state, chrome, true, Filter::default(), errors, FormData::default()).await,
+    };
+    if vacancies.is_empty() {
+        let errors = vec![FieldError::new(
+            "file",
+            "Choose a vacancy file with at least one line after the header",
+        )];
+        return register_page(&state, chrome, true, Filter::default(), errors, FormData::default()).await;
+    }
+    match in_command(&state, auth.can.actor(), async |cmd| {
+        store::providers::record_vacancies(cmd, &auth.can, &vacancies, "imported").await
+    })
+    .await?
+    {
+        Ok(()) => Ok(Redirect::to("/providers").into_response()),
+        Err(errors) => register_page(&state, chrome, true, Filter::default(), errors, FormData::default()).await,
     }
 }
 
@@ -368,26 +393,14 @@ pub async fn review(
         reviewed_on,
         expires_on,
     };
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    match store::accreditation::record_review(
-        &mut cmd,
-        &auth.can,
-        id,
-        &review,
-        auth.principal.actor.user_id(),
-        state.clock.today(),
-    )
-    .await
+    let (reviewer, today) = (auth.principal.actor.user_id(), state.clock.today());
+    match in_command(&state, auth.can.actor(), async |cmd| {
+        store::accreditation::record_review(cmd, &auth.can, id, &review, reviewer, today).await
+    })
+    .await?
     {
-        Ok(()) => {
-            cmd.commit().await?;
-            Ok(Redirect::to(&format!("/providers/{id}#accreditation")).into_response())
-        }
-        Err(error) => {
-            drop(cmd);
-            let errors = crate::pages::field_errors(error)?;
-            provider_page(&state, chrome, true, id, errors, form).await
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/providers/{id}#accreditation")).into_response()),
+        Err(errors) => provider_page(&state, chrome, true, id, errors, form).await,
     }
 }
 

@@ -38,6 +38,7 @@ struct RequestForm {
     rows: Vec<usize>,
     version: i64,
     editing: bool,
+    providers: Vec<(String, String)>,
 }
 
 fn options<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(&'static str, &'static str)> {
@@ -156,6 +157,16 @@ pub fn parse(form: &FormData) -> Result<Parsed, Vec<FieldError>> {
             }
         },
     };
+    let provider = match form.text("provider").as_str() {
+        "" => None,
+        text => match text.parse::<kernel::ProviderId>() {
+            Ok(id) => Some(id),
+            Err(_) => {
+                errors.push(FieldError::new("provider", "Choose the proposed provider from the list"));
+                None
+            }
+        },
+    };
     let optional = |name: &str| Some(form.text(name)).filter(|t| !t.is_empty());
     let (Some(urgency), Some(category), Some(location), Some(education)) = (urgency, category, location, education) else {
         return Err(errors);
@@ -177,6 +188,7 @@ pub fn parse(form: &FormData) -> Result<Parsed, Vec<FieldError>> {
         dol_order: optional("dol_order"),
         regulator_notified_on,
         override_reasons: optional("override_reasons"),
+        provider,
     };
     errors.extend(
         gateway::details::validate(&details)
@@ -211,6 +223,7 @@ fn value_pairs(details: &Details) -> Vec<(String, String)> {
         ("justification".into(), details.justification.clone()),
         ("dol_order".into(), details.dol_order.clone().unwrap_or_default()),
         ("override_reasons".into(), details.override_reasons.clone().unwrap_or_default()),
+        ("provider".into(), details.provider.map(|p| p.to_string()).unwrap_or_default()),
         (
             "regulator_notified_on".into(),
             details.regulator_notified_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -243,8 +256,35 @@ pub struct NewParams {
     variation_of: Option<i64>,
 }
 
-fn page(chrome: Chrome, heading: String, action: String, back: String, la_child_id: String, form: FormData) -> RequestForm {
-    RequestForm {
+/// Providers a request may name, each marked when a new placement there
+/// would need the exception for an unaccredited provider.
+async fn provider_choices(state: &AppState) -> Result<Vec<(String, String)>, AppError> {
+    let today = state.clock.today();
+    Ok(crate::pages::providers::register_lines(state, today)
+        .await?
+        .into_iter()
+        .map(|line| {
+            let note = if crate::pages::providers::allows(&line.status) || !line.provider_type.is_external() {
+                String::new()
+            } else {
+                format!(" ({}: needs an exception)", line.status.label().to_lowercase())
+            };
+            (line.id.to_string(), format!("{}{note}", line.name))
+        })
+        .collect())
+}
+
+async fn page(
+    state: &AppState,
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    back: String,
+    la_child_id: String,
+    form: FormData,
+) -> Result<RequestForm, AppError> {
+    Ok(RequestForm {
+        providers: provider_choices(state).await?,
         chrome,
         heading,
         action,
@@ -255,7 +295,7 @@ fn page(chrome: Chrome, heading: String, action: String, back: String, la_child_
         rows: (0..ELEMENT_ROWS).collect(),
         version: 0,
         editing: false,
-    }
+    })
 }
 
 /// GET /children/{id}/requests/new, optionally varying an approved request.
@@ -280,14 +320,18 @@ pub async fn new_form(
             FormData::from_pairs(vec![("urgency".into(), "planned".into())]),
         ),
     };
-    render(&page(
-        chrome,
-        heading,
-        format!("/children/{child_id}/requests"),
-        format!("/children/{child_id}"),
-        child.la_child_id,
-        form,
-    ))
+    render(
+        &page(
+            &state,
+            chrome,
+            heading,
+            format!("/children/{child_id}/requests"),
+            format!("/children/{child_id}"),
+            child.la_child_id,
+            form,
+        )
+        .await?,
+    )
 }
 
 /// POST /children/{id}/requests: saves a draft.
@@ -320,13 +364,15 @@ pub async fn create(
         Err(errors) => errors,
     };
     let mut view = page(
+        &state,
         chrome,
         "Request a placement".to_owned(),
         format!("/children/{child_id}/requests"),
         format!("/children/{child_id}"),
         child.la_child_id,
         form,
-    );
+    )
+    .await?;
     view.errors = outcome;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&view)?).into_response())
 }
@@ -349,13 +395,15 @@ pub async fn edit_form(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let request = store::requests::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let mut view = page(
+        &state,
         chrome,
         format!("Change placement request {id}"),
         format!("/requests/{id}/edit"),
         format!("/requests/{id}"),
         request.la_child_id.clone(),
         values(&request.details),
-    );
+    )
+    .await?;
     view.version = request.version;
     view.editing = true;
     render(&view)
@@ -389,13 +437,15 @@ pub async fn update(
         Err(errors) => errors,
     };
     let mut view = page(
+        &state,
         chrome,
         format!("Change placement request {id}"),
         format!("/requests/{id}/edit"),
         format!("/requests/{id}"),
         request.la_child_id,
         form,
-    );
+    )
+    .await?;
     view.version = version;
     view.editing = true;
     view.errors = errors;

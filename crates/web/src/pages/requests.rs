@@ -91,6 +91,8 @@ pub async fn queue(
 struct RequestPage {
     chrome: Chrome,
     request: Request,
+    /// The proposed provider's name, when the request names one.
+    provider: Option<String>,
     errors: Vec<FieldError>,
     actions: Vec<(&'static str, &'static str)>,
     needs_reasons: bool,
@@ -166,7 +168,15 @@ async fn show_page(
     };
     let is_requester = principal.actor.user_id() == Some(request.requester);
     let status = crate::pages::form_status(&errors);
+    let provider = match request.details.provider {
+        Some(id) => {
+            let mut conn = state.store.pool().acquire().await.map_err(store::StoreError::from)?;
+            Some(store::providers::details(&mut conn, id).await?.organisation.legal_name)
+        }
+        None => None,
+    };
     let page = RequestPage {
+        provider,
         chrome,
         can_approve: may_approve(&request, principal),
         can_edit: is_requester && matches!(request.state, RequestState::Draft | RequestState::InformationRequested),

@@ -133,6 +133,34 @@ impl TestApp {
         response
     }
 
+    /// Posts a form with one file, as a browser does for a file input.
+    pub async fn post_file(&self, path: &str, browser: &mut Browser, csrf: &str, field: &str, contents: &str) -> TestResponse {
+        let boundary = "hearth-test-boundary";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"upload\"\r\n\
+             Content-Type: text/plain\r\n\r\n{contents}\r\n--{boundary}--\r\n"
+        );
+        let request = Request::post(path)
+            .header(header::COOKIE, browser.cookie_header())
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .body(Body::from(body))
+            .unwrap();
+        let response = self.send(request).await;
+        browser.absorb(&response.headers);
+        response
+    }
+
+    /// Sends a file as the body of an API request.
+    pub async fn api_file(&self, path: &str, token: &str, content_type: &str, contents: &str) -> TestResponse {
+        let request = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(contents.to_owned()))
+            .unwrap();
+        self.send(request).await
+    }
+
     pub async fn api(&self, method: Method, path: &str, token: Option<&str>, json: Option<serde_json::Value>) -> TestResponse {
         let mut request = Request::builder().method(method).uri(path);
         if let Some(token) = token {

@@ -3,8 +3,10 @@
 
 mod harness;
 
+mod agreements;
 mod api;
 mod audit_and_records;
+mod commissioning;
 mod gateway_flows;
 mod permission_matrix;
 mod records;
