@@ -10,6 +10,14 @@ use placements::PlacementCategory;
 use time::macros::date;
 use time::Date;
 
+/// England: no under-16s in unregulated "other arrangements".
+pub const UNDER_SIXTEEN_BAN_FROM: Date = date!(2021 - 09 - 09);
+/// England: supported accommodation for 16–17s must be registered.
+pub const SUPPORTED_ACCOMMODATION_REGISTRATION_FROM: Date = date!(2023 - 10 - 28);
+/// Wales: children's care only from not-for-profit providers (the matrix
+/// sends such placements to the director before then).
+pub const WALES_NOT_FOR_PROFIT_FROM: Date = date!(2030 - 04 - 01);
+
 /// The placement being proposed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Proposal {
@@ -41,11 +49,11 @@ fn unregulated(category: PlacementCategory, registered: bool) -> bool {
 pub fn hard_stops(p: &Proposal) -> Vec<HardStop> {
     let age = children::age_on(p.date_of_birth, p.start);
     let mut stops = Vec::new();
-    if p.nation == Nation::England && p.start >= date!(2021 - 09 - 09) && age < 16 && unregulated(p.category, p.registered) {
+    if p.nation == Nation::England && p.start >= UNDER_SIXTEEN_BAN_FROM && age < 16 && unregulated(p.category, p.registered) {
         stops.push(HardStop::UnderSixteenUnregulated);
     }
     if p.nation == Nation::England
-        && p.start >= date!(2023 - 10 - 28)
+        && p.start >= SUPPORTED_ACCOMMODATION_REGISTRATION_FROM
         && (16..18).contains(&age)
         && p.category == PlacementCategory::SupportedAccommodation
         && !p.registered

@@ -11,7 +11,6 @@ use authz::{ensure_different_people, Actor, DutyViolation, Role};
 use kernel::{Money, Nation};
 use placements::PlacementCategory;
 use serde::{Deserialize, Serialize};
-use time::macros::date;
 use time::Date;
 
 /// What the matrix looks at.
@@ -65,7 +64,9 @@ impl Condition {
             Condition::OutOfArea => facts.out_of_area,
             Condition::AtDistance => facts.at_distance,
             Condition::Unregistered => facts.unregistered,
-            Condition::WalesForProfit => facts.nation == Nation::Wales && facts.provider_for_profit && facts.start >= date!(2030 - 04 - 01),
+            Condition::WalesForProfit => {
+                facts.nation == Nation::Wales && facts.provider_for_profit && facts.start >= crate::hard_stops::WALES_NOT_FOR_PROFIT_FROM
+            }
             Condition::UnaccreditedProvider => facts.unaccredited_provider,
         }
     }
@@ -190,6 +191,7 @@ pub enum MatrixChangeRefused {
 mod tests {
     use super::*;
     use kernel::UserId;
+    use time::macros::date;
 
     fn facts(weekly_pounds: i64) -> RequestFacts {
         RequestFacts {

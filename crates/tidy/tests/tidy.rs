@@ -12,6 +12,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "children",
     "providers",
     "contracts",
+    "matching",
     "gateway",
     "placements",
     "compliance",
