@@ -86,6 +86,7 @@ pub mod cap {
         ViewProviders,
         Commission,
         ApproveVariations,
+        SearchPlacements,
         ViewAggregates,
         ManageUsers,
         ManageApiTokens,

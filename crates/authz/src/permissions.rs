@@ -39,6 +39,9 @@ pub enum Permission {
     /// Approve or reject variations to placement agreements (the checker
     /// for the commissioning officer's proposal).
     ApproveVariations,
+    /// Search for a placement for an approved request, refer the child to
+    /// chosen settings, record offers and declines, and choose among them.
+    SearchPlacements,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -51,7 +54,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
@@ -63,6 +66,7 @@ impl Permission {
         Permission::ViewProviders,
         Permission::Commission,
         Permission::ApproveVariations,
+        Permission::SearchPlacements,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -98,6 +102,9 @@ impl Permission {
             Permission::ViewProviders => CASE_READERS,
             Permission::Commission => &[CommissioningOfficer],
             Permission::ApproveVariations => &[FinanceApprover, HeadOfService],
+            // The access-to-resources team (Gateway officers) and the
+            // commissioning officers who know the market search together.
+            Permission::SearchPlacements => &[GatewayOfficer, CommissioningOfficer],
             Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],

@@ -33,6 +33,15 @@ pub fn distance_km(a: Location, b: Location) -> u32 {
     u32::try_from((metres + 500) / 1_000).unwrap_or(u32::MAX)
 }
 
+/// The district (outward code) of a UK postcode, upper-case: "CF10 1AA"
+/// and "cf101aa" are both "CF10". Locations are kept by district, which is
+/// precise enough for distance and holds no one's address.
+pub fn postcode_district(postcode: &str) -> Option<String> {
+    let compact: String = postcode.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    let valid = (5..=7).contains(&compact.len()) && compact.chars().all(|c| c.is_ascii_alphanumeric());
+    valid.then(|| compact[..compact.len() - 3].to_owned())
+}
+
 /// What the search looks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criteria {
@@ -119,6 +128,13 @@ impl Query {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn postcodes_reduce_to_their_district() {
+        assert_eq!(super::postcode_district("CF10 1AA").as_deref(), Some("CF10"));
+        assert_eq!(super::postcode_district("dc14aa").as_deref(), Some("DC1"));
+        assert_eq!(super::postcode_district("nonsense here"), None);
+    }
+
     use super::*;
     use time::macros::date;
 

@@ -20,6 +20,8 @@
 //!   deterministic ordering, and explanations on demand.
 //! - [`rationale`]: the first suggestion, the cheapest suitable, and the
 //!   reasons a different choice must record.
+//! - [`referrals`]: response deadlines by pass and tier, what a referral
+//!   tells a provider (never a name), and the reasoned choice among offers.
 //!
 //! Pure functions over values; the store builds the candidates.
 
@@ -29,6 +31,7 @@ pub mod criteria;
 pub mod needs;
 pub mod ranking;
 pub mod rationale;
+pub mod referrals;
 pub mod search;
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub struct NewHousehold {
     pub age_max: u8,
     pub supervising_worker: Option<UserId>,
     pub postcode: String,
+    /// Needs and behaviours the approval terms say the household can meet.
+    pub accepts: Vec<providers::register::Need>,
 }
 
 /// A household with its standing and what is due.
@@ -80,8 +82,8 @@ pub async fn create(cmd: &mut Command, _can: &Can<Commission>, h: &NewHousehold,
     let at = cmd.at_text();
     let row = sqlx::query(
         "INSERT INTO foster_households (reference, name, approval_type, approved_on, extended, capacity, age_min, age_max,
-                                        supervising_worker_id, postcode, created_at, version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING id",
+                                        supervising_worker_id, postcode, created_at, version, accepts)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12) RETURNING id",
     )
     .bind(h.reference.trim())
     .bind(h.name.trim())
@@ -94,6 +96,7 @@ pub async fn create(cmd: &mut Command, _can: &Can<Commission>, h: &NewHousehold,
     .bind(h.supervising_worker.map(UserId::get))
     .bind(h.postcode.trim().to_uppercase())
     .bind(at)
+    .bind(providers::register::needs_text(&h.accepts))
     .fetch_one(cmd.conn())
     .await
     .map_err(|e| StoreError::on_unique(e, "reference", "Another household has this reference"))?;
@@ -107,7 +110,7 @@ pub async fn create(cmd: &mut Command, _can: &Can<Commission>, h: &NewHousehold,
 pub async fn list(store: &Store, nation: Nation, visit_weeks: u32, today: Date) -> Result<Vec<Household>, StoreError> {
     let rows = sqlx::query(
         "SELECT h.id, h.reference, h.name, h.approval_type, h.approved_on, h.extended, h.capacity, h.age_min, h.age_max,
-                h.supervising_worker_id, h.postcode, u.display_name
+                h.supervising_worker_id, h.postcode, u.display_name, h.accepts
          FROM foster_households h LEFT JOIN users u ON u.id = h.supervising_worker_id ORDER BY h.reference",
     )
     .fetch_all(store.pool())
@@ -128,6 +131,7 @@ pub async fn list(store: &Store, nation: Nation, visit_weeks: u32, today: Date) 
             age_max: small(8)?,
             supervising_worker: row.try_get::<Option<i64>, _>(9)?.map(UserId::new),
             postcode: row.try_get(10)?,
+            accepts: providers::register::parse_needs(&row.try_get::<String, _>(12)?).map_err(StoreError::corrupt)?,
         };
         let mine = events.get(&id).cloned().unwrap_or_default();
         let last = |kind: &str| mine.iter().filter(|e| e.kind == kind).map(|e| e.on).max();

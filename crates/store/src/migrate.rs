@@ -67,6 +67,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "agreement_rates",
         source: include_str!("../migrations/0008_agreement_rates.sql"),
     },
+    Migration {
+        version: 9,
+        name: "placement_search",
+        source: include_str!("../migrations/0009_placement_search.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

@@ -6,6 +6,7 @@ use contracts::monitoring::EventKind;
 use kernel::UserId;
 use providers::foster::ApprovalType;
 use providers::register::Grade;
+use providers::register::Need;
 use store::households::NewHousehold;
 use store::monitoring::{NewEvent, Subject};
 use store::{Command, StoreError};
@@ -62,11 +63,31 @@ pub(super) async fn load_households(
             age_max: 17,
             supervising_worker: (!workers.is_empty()).then(|| *random.pick(&workers)),
             postcode: crate::plan_providers::postcode(random, true),
+            // From the index, not the stream, so the rest of the county
+            // stays as it was before households recorded what they accept.
+            accepts: household_accepts(n, kin),
         };
         let id = store::households::create(cmd, can, &household, today).await?;
         out.push((id, household));
     }
     Ok(out)
+}
+
+/// What a household's approval terms cover: every household takes
+/// emotional and behavioural needs; some take more.
+fn household_accepts(n: usize, kin: bool) -> Vec<Need> {
+    let mut accepts = vec![Need::EmotionalBehavioural];
+    if !kin {
+        let extra: &[Need] = match n % 4 {
+            0 => &[Need::SiblingGroup, Need::GoingMissing],
+            1 => &[Need::LearningDisability, Need::Autism],
+            2 => &[Need::SelfHarm, Need::MentalHealth],
+            _ => &[Need::ParentAndChild],
+        };
+        accepts.extend_from_slice(extra);
+    }
+    accepts.sort();
+    accepts
 }
 
 /// Supervisory visits about every six weeks (some overdue) and annual

@@ -271,6 +271,9 @@ pub struct HouseholdInput {
     pub age_max: u8,
     pub supervising_worker: Option<i64>,
     pub postcode: String,
+    /// Need codes the approval terms say the household can meet.
+    #[serde(default)]
+    pub accepts: Vec<String>,
 }
 
 /// Adds a household.
@@ -295,6 +298,7 @@ pub async fn add_household(
         age_max: input.age_max,
         supervising_worker: input.supervising_worker.map(UserId::new),
         postcode: input.postcode,
+        accepts: providers::register::parse_needs(&input.accepts.join(" ")).map_err(|e| AppError::invalid("accepts", e))?,
     };
     let today = state.clock.today();
     let id = command(&state, auth.can.actor(), async |cmd| {

@@ -32,6 +32,7 @@ struct NewPage {
     status: StatusCode,
     errors: Vec<FieldError>,
     approval_types: Vec<(&'static str, &'static str)>,
+    needs: Vec<(&'static str, &'static str)>,
     workers: Vec<(UserId, String)>,
     today: String,
     form: FormData,
@@ -49,6 +50,7 @@ async fn new_page(state: &AppState, chrome: Chrome, errors: Vec<FieldError>, for
         status: crate::pages::form_status(&errors),
         errors,
         approval_types: ApprovalType::choices(),
+        needs: providers::register::Need::choices(),
         workers,
         today: kernel::dates::format_iso_date(state.clock.today()),
         form,
@@ -89,7 +91,11 @@ fn household_from(form: &FormData, errors: &mut Vec<FieldError>) -> Option<NewHo
             }
         },
     };
+    let accepts = providers::register::parse_needs(&form.all("accepts").join(" "))
+        .map_err(|_| errors.push(FieldError::new("accepts", "Choose the needs from the list")))
+        .ok();
     Some(NewHousehold {
+        accepts: accepts?,
         reference: form.text("reference"),
         name: form.text("name"),
         approval_type: approval_type?,
