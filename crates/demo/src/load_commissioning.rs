@@ -27,6 +27,7 @@ use crate::random::Random;
 mod accreditation;
 mod agreements;
 mod households;
+mod searches;
 mod settings;
 
 use accreditation::{load_accreditation, load_frameworks};
@@ -119,7 +120,7 @@ pub async fn load_commissioning(
         }
         cmd.commit().await?;
     }
-    Ok(())
+    searches::load_searches(store, clock, county, user_ids).await
 }
 
 /// A quality score, mostly good.

@@ -77,6 +77,18 @@ async fn the_demo_county_has_commissioning_data_in_every_state() {
         providers::foster::ApprovalStanding::Temporary { days_left, .. } if days_left < 14
     )));
     assert!(households.iter().any(|h| h.last_visit.is_some()));
+
+    // Searches in every state, each with ranked results, one choice made
+    // with a written rationale.
+    let searches = store::placement_search::list(&db.store).await.unwrap();
+    let states: BTreeSet<&str> = searches.iter().map(|s| s.state.code()).collect();
+    assert_eq!(states, ["chosen", "closed", "open", "referred"].into_iter().collect(), "{states:?}");
+    assert!(searches
+        .iter()
+        .filter(|s| s.state.code() != "closed")
+        .all(|s| !s.findings.results.is_empty() && !s.findings.excluded.is_empty()));
+    assert!(searches.iter().any(|s| s.state.code() == "chosen" && s.rationale.is_some()));
+    assert!(!store::search_candidates::locations(&db.store).await.unwrap().is_empty());
 }
 
 #[tokio::test]

@@ -323,6 +323,42 @@ pub async fn choose(
     Ok(())
 }
 
+/// Closes a search without a choice (the child's plan changed, or no
+/// offer could meet the needs), with the reason kept as its rationale.
+pub async fn close(cmd: &mut Command, _can: &Can<SearchPlacements>, search_id: i64, version: i64, reason: &str) -> Result<(), StoreError> {
+    if reason.trim().chars().count() < 10 {
+        return Err(StoreError::Invalid(vec![(
+            "reason",
+            "say why the search is closed (at least 10 characters)".to_owned(),
+        )]));
+    }
+    let search = placement_search::load(cmd.conn(), search_id).await?;
+    if matches!(search.state, SearchState::Chosen | SearchState::Closed) {
+        return Err(StoreError::Rejected(vec!["this search is already finished".into()]));
+    }
+    let done =
+        sqlx::query("UPDATE placement_searches SET state = 'closed', rationale = $1, version = version + 1 WHERE id = $2 AND version = $3")
+            .bind(reason.trim())
+            .bind(search_id)
+            .bind(version)
+            .execute(cmd.conn())
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::Conflict {
+            entity: "placement search",
+        });
+    }
+    cmd.record(Change::new(
+        "search.closed",
+        "placement search",
+        search_id,
+        None::<&()>,
+        Some(&reason.trim()),
+    ))
+    .await?;
+    Ok(())
+}
+
 /// Whether a referral's deadline has passed at `now` (for pages).
 pub fn overdue(referral: &Referral, now: time::OffsetDateTime) -> bool {
     referral.response == Response::Awaiting && parse_instant(&referral.respond_by).is_ok_and(|by| now > by)
