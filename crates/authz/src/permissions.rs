@@ -105,7 +105,15 @@ impl Permission {
             // The access-to-resources team (Gateway officers) and the
             // commissioning officers who know the market search together.
             Permission::SearchPlacements => &[GatewayOfficer, CommissioningOfficer],
-            Permission::ViewAggregates => &[HeadOfService, Director, InternalAuditor, CommitteeMember, FinanceApprover],
+            // Commissioners plan sufficiency from the aggregate picture.
+            Permission::ViewAggregates => &[
+                HeadOfService,
+                Director,
+                InternalAuditor,
+                CommitteeMember,
+                FinanceApprover,
+                CommissioningOfficer,
+            ],
             Permission::ManageUsers | Permission::ManageApiTokens => &[Administrator],
             Permission::ViewAuditTrail => &[InternalAuditor, Administrator],
         }

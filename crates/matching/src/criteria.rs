@@ -42,6 +42,65 @@ pub fn postcode_district(postcode: &str) -> Option<String> {
     valid.then(|| compact[..compact.len() - 3].to_owned())
 }
 
+/// The columns of a district location list.
+pub const DISTRICT_COLUMNS: [&str; 3] = ["district", "easting", "northing"];
+
+/// Reads a district location list (CSV: `district,easting,northing`, grid
+/// metres, as the ONS postcode directory gives them), all or nothing, each
+/// problem naming its line and column.
+pub fn read_districts(text: &str) -> Result<Vec<(String, Location)>, Vec<providers::exchange::FeedError>> {
+    use providers::exchange::{records, FeedError};
+    let records = records(text).map_err(|e| vec![e])?;
+    let Some(((_, header), rows)) = records.split_first() else {
+        return Err(vec![FeedError::whole_file("the file is empty; expected a header line")]);
+    };
+    if header.iter().map(|h| h.trim()).collect::<Vec<_>>() != DISTRICT_COLUMNS {
+        return Err(vec![FeedError::whole_file(format!(
+            "the header must be {}",
+            DISTRICT_COLUMNS.join(",")
+        ))]);
+    }
+    let mut errors = Vec::new();
+    let mut districts: Vec<(String, Location)> = Vec::new();
+    for (line, fields) in rows {
+        let [district, easting, northing] = fields.as_slice() else {
+            errors.push(FeedError::at(*line, "-", format!("expected 3 fields, found {}", fields.len())));
+            continue;
+        };
+        let district = district.trim().to_uppercase();
+        let valid = (2..=4).contains(&district.len()) && district.chars().all(|c| c.is_ascii_alphanumeric());
+        if !valid {
+            errors.push(FeedError::at(
+                *line,
+                "district",
+                format!("expected an outward code such as CF10, not '{district}'"),
+            ));
+        } else if districts.iter().any(|(d, _)| *d == district) {
+            errors.push(FeedError::at(*line, "district", format!("{district} is listed twice")));
+        }
+        let mut metres = |column: &str, text: &str, most: i32| {
+            let parsed = text.trim().parse::<i32>().ok().filter(|m| (0..=most).contains(m));
+            if parsed.is_none() {
+                errors.push(FeedError::at(
+                    *line,
+                    column,
+                    format!("expected whole metres from 0 to {most}, not '{}'", text.trim()),
+                ));
+            }
+            parsed
+        };
+        let (easting, northing) = (metres("easting", easting, 700_000), metres("northing", northing, 1_300_000));
+        if let (true, Some(easting), Some(northing)) = (valid, easting, northing) {
+            districts.push((district, Location { easting, northing }));
+        }
+    }
+    if errors.is_empty() {
+        Ok(districts)
+    } else {
+        Err(errors)
+    }
+}
+
 /// What the search looks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criteria {
@@ -50,7 +109,8 @@ pub struct Criteria {
     pub date_of_birth: Date,
     /// The nation whose law applies (the council's).
     pub nation: Nation,
-    /// Placement types the request says would suit; empty means any.
+    /// Placement types the request says would suit; empty means any here,
+    /// though a recorded search must name at least one (see the store).
     pub categories: Vec<PlacementCategory>,
     /// Needs the setting's statement of purpose must all cover.
     pub needs: Vec<Need>,
@@ -128,6 +188,16 @@ impl Query {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn district_lists_are_read_whole_or_not_at_all() {
+        let good = super::read_districts("district,easting,northing\r\nCF10,318000,176000\r\ndc1,380000,260000\r\n").unwrap();
+        assert_eq!(good[1].0, "DC1");
+        assert_eq!(good[0].1.northing, 176_000);
+        let bad = super::read_districts("district,easting,northing\r\nCF10,318000,176000\r\nCF10,x,176000\r\n").unwrap_err();
+        let places: Vec<(usize, &str)> = bad.iter().map(|e| (e.line, e.column.as_str())).collect();
+        assert_eq!(places, vec![(3, "district"), (3, "easting")]);
+    }
+
     #[test]
     fn postcodes_reduce_to_their_district() {
         assert_eq!(super::postcode_district("CF10 1AA").as_deref(), Some("CF10"));

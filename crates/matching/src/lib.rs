@@ -22,6 +22,9 @@
 //!   reasons a different choice must record.
 //! - [`referrals`]: response deadlines by pass and tier, what a referral
 //!   tells a provider (never a name), and the reasoned choice among offers.
+//! - [`sufficiency`]: demand against supply for the sufficiency strategy:
+//!   requests by month, age, type and need, vacancies and in-house
+//!   capacity, unmet and out-of-area rates, time to place.
 //!
 //! Pure functions over values; the store builds the candidates.
 
@@ -33,6 +36,7 @@ pub mod ranking;
 pub mod rationale;
 pub mod referrals;
 pub mod search;
+pub mod sufficiency;
 
 #[cfg(test)]
 mod fixtures;

@@ -3,7 +3,7 @@
 //!
 //! A referral goes only to settings the officer picked from the results,
 //! and carries only what a provider needs to decide: the child's age,
-//! needs, risks, siblings, start date and the area wanted, never a name.
+//! needs, risks, siblings, start date and budget, never a name.
 //! Each has a response deadline set by its pass and tier, so the council
 //! asks its own carers and preferred providers first and hears back fast.
 //!

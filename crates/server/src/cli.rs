@@ -47,6 +47,26 @@ pub enum Command {
     /// emergency placements awaiting ratification (`serve` runs them every minute).
     #[command(subcommand)]
     Jobs(JobsCommand),
+    /// Where postcode districts are, for distances in placement search.
+    #[command(subcommand)]
+    Postcodes(PostcodesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PostcodesCommand {
+    /// Replace the district list with a CSV file of district,easting,northing
+    /// (British National Grid metres), such as the ONS postcode directory
+    /// reduced to districts. A file with any problem changes nothing.
+    Load(PostcodesLoadArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PostcodesLoadArgs {
+    /// The CSV file.
+    #[arg(value_name = "FILE")]
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -142,11 +142,29 @@ fn bad_configuration_is_explained() {
 fn help_describes_every_command() {
     let folder = tempfile::tempdir().unwrap();
     let help = String::from_utf8_lossy(&hearth(folder.path(), &["--help"]).stdout).into_owned();
-    for command in ["serve", "migrate", "user", "audit", "demo", "generate"] {
+    for command in ["serve", "migrate", "user", "audit", "demo", "generate", "jobs", "postcodes"] {
         assert!(help.contains(command), "{command} missing from --help");
     }
     let demo_help = String::from_utf8_lossy(&hearth(folder.path(), &["demo", "--help"]).stdout).into_owned();
     for option in ["--database", "--bind", "--children", "--seed", "--no-serve", "--demo-password"] {
         assert!(demo_help.contains(option), "{option} missing from demo --help");
     }
+}
+
+#[test]
+fn postcode_districts_load_whole_or_not_at_all() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("bad.csv"), "district,easting,northing\nCF10,318000,x\n").unwrap();
+    assert_one_line_error(
+        &hearth(folder.path(), &["postcodes", "load", "bad.csv", "--database", "h.sqlite"]),
+        "nothing was loaded; the first: line 2, column northing",
+    );
+    std::fs::write(
+        folder.path().join("good.csv"),
+        "district,easting,northing\nCF10,318000,176000\nNP20,331000,188000\n",
+    )
+    .unwrap();
+    let loaded = hearth(folder.path(), &["postcodes", "load", "good.csv", "--database", "h.sqlite"]);
+    assert!(loaded.status.success(), "{}", stderr(&loaded));
+    assert!(String::from_utf8_lossy(&loaded.stdout).contains("loaded 2 postcode districts"));
 }

@@ -50,6 +50,7 @@ pub mod search_referrals;
 pub mod sessions;
 mod sql;
 pub mod stats;
+pub mod sufficiency;
 pub mod teams;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

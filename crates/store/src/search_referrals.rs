@@ -216,9 +216,28 @@ pub async fn answer(
                 "record why the provider declined".to_owned(),
             )]));
         }
-        Answer::Offer { weekly, conditions } => (Response::Offered, Some(weekly.pence()), Some(conditions.trim()), None),
+        Answer::Offer { weekly, conditions } => (
+            Response::Offered,
+            Some(weekly.pence()),
+            Some(conditions.trim()).filter(|c| !c.is_empty()),
+            None,
+        ),
         Answer::Decline { reason } => (Response::Declined, None, None, Some(reason.trim())),
     };
+    // Once a search is finished its offers are evidence: re-pricing one
+    // after the choice would change what was chosen.
+    let search_id: i64 = sqlx::query("SELECT search_id FROM search_referrals WHERE id = $1")
+        .bind(referral_id)
+        .fetch_optional(cmd.conn())
+        .await?
+        .ok_or(StoreError::NotFound { entity: "referral" })?
+        .try_get(0)?;
+    let search = placement_search::load(cmd.conn(), search_id).await?;
+    if matches!(search.state, SearchState::Chosen | SearchState::Closed) {
+        return Err(StoreError::Rejected(vec![
+            "this search is finished; its offers can no longer change".into(),
+        ]));
+    }
     let at = cmd.at_text();
     let done = sqlx::query(
         "UPDATE search_referrals SET response = $1, responded_at = $2, offer_weekly_pence = $3, conditions = $4, decline_reason = $5,
@@ -267,8 +286,15 @@ pub async fn choose(
     rationale: &str,
 ) -> Result<(), StoreError> {
     let search = placement_search::load(cmd.conn(), search_id).await?;
-    if search.state == SearchState::Chosen {
-        return Err(StoreError::Rejected(vec!["an offer has already been chosen in this search".into()]));
+    if search.version != version {
+        return Err(StoreError::Conflict {
+            entity: "placement search",
+        });
+    }
+    match search.state {
+        SearchState::Chosen => return Err(StoreError::Rejected(vec!["an offer has already been chosen in this search".into()])),
+        SearchState::Closed => return Err(StoreError::Rejected(vec!["this search was closed without a choice".into()])),
+        SearchState::Open | SearchState::Referred => {}
     }
     let referrals = of_search(cmd.conn(), search_id).await?;
     let offers = offers(&referrals);
@@ -357,6 +383,37 @@ pub async fn close(cmd: &mut Command, _can: &Can<SearchPlacements>, search_id: i
     ))
     .await?;
     Ok(())
+}
+
+/// The offer chosen for a child with a provider, when a search chose one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChosenOffer {
+    pub search_id: i64,
+    pub weekly: Money,
+    pub conditions: Option<String>,
+}
+
+/// The latest offer chosen in a search for `child` with `provider`: the
+/// terms the placement agreement starts from.
+pub async fn chosen_offer(store: &Store, child: kernel::ChildId, provider: ProviderId) -> Result<Option<ChosenOffer>, StoreError> {
+    let row = sqlx::query(
+        "SELECT s.id, r.offer_weekly_pence, r.conditions FROM placement_searches s
+         JOIN search_referrals r ON r.id = s.chosen_referral_id JOIN placement_requests q ON q.id = s.request_id
+         WHERE s.state = 'chosen' AND q.child_id = $1 AND r.provider_id = $2 AND r.offer_weekly_pence IS NOT NULL
+         ORDER BY s.chosen_at DESC, s.id DESC LIMIT 1",
+    )
+    .bind(child.get())
+    .bind(provider.get())
+    .fetch_optional(store.pool())
+    .await?;
+    row.map(|row| {
+        Ok(ChosenOffer {
+            search_id: row.try_get(0)?,
+            weekly: Money::from_pence(row.try_get(1)?),
+            conditions: row.try_get(2)?,
+        })
+    })
+    .transpose()
 }
 
 /// Whether a referral's deadline has passed at `now` (for pages).

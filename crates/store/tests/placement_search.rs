@@ -259,6 +259,18 @@ async fn a_search_ranks_excludes_with_reasons_and_is_kept(db: TestDatabase) {
     assert_eq!(found.considered, 4);
     assert_eq!(found.findings.results[1].id, far.1);
     assert_eq!(store::placement_search::for_request(&db.store, request).await.unwrap().len(), 1);
+
+    // Closed without a choice, the search takes no choice after.
+    let mut cmd = db.store.begin(Actor::User(officer), db.clock.as_ref()).await.unwrap();
+    store::search_referrals::close(&mut cmd, &Can::system(), id, 1, "The child returns home to her mother")
+        .await
+        .unwrap();
+    cmd.commit().await.unwrap();
+    let closed = choose(&db, officer, id, 1, 2, "").await.unwrap_err();
+    assert!(
+        matches!(closed, StoreError::Rejected(ref r) if r[0].contains("closed")),
+        "{closed:?}"
+    );
 }
 
 async fn answer(db: &TestDatabase, officer: UserId, referral: i64, version: i64, a: Answer) -> Result<(), StoreError> {
@@ -279,7 +291,7 @@ async fn referrals_offers_and_a_reasoned_choice(db: TestDatabase) {
     let worker = person(&db, "sam", vec![Role::SocialWorker]).await;
     let officer = person(&db, "gill", vec![Role::GatewayOfficer]).await;
     let [near, far, unchecked, _] = market(&db).await;
-    let (_, request) = approved_request(&db, worker, RequestState::Approved, "S1").await;
+    let (child, request) = approved_request(&db, worker, RequestState::Approved, "S1").await;
     let id = run(&db, officer, request).await.unwrap();
     let can = Can::<SearchPlacements>::system();
     let as_gill = || db.store.begin(Actor::User(officer), db.clock.as_ref());
@@ -330,6 +342,23 @@ async fn referrals_offers_and_a_reasoned_choice(db: TestDatabase) {
     let chosen = search(&db, id).await;
     assert_eq!(chosen.chosen_referral_id, Some(referrals[0].id));
     assert_eq!(chosen.chosen_by.as_deref(), Some("gill name"));
+    // The agreement for the placement starts from the offer chosen.
+    let chosen_offer = store::search_referrals::chosen_offer(&db.store, child, near.0)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((chosen_offer.search_id, chosen_offer.weekly), (id, Money::from_pounds(4_900)));
+    assert!(store::search_referrals::chosen_offer(&db.store, child, far.0)
+        .await
+        .unwrap()
+        .is_none());
     let again = choose(&db, officer, id, referrals[1].id, 3, "").await.unwrap_err();
     assert!(matches!(again, StoreError::Rejected(_)), "{again:?}");
+    let repriced = answer(&db, officer, referrals[0].id, 3, offer(9_000)).await.unwrap_err();
+    assert!(
+        matches!(repriced, StoreError::Rejected(_)),
+        "a chosen offer is evidence: {repriced:?}"
+    );
+    let missing = answer(&db, officer, 999, 1, offer(1)).await.unwrap_err();
+    assert!(matches!(missing, StoreError::NotFound { .. }), "{missing:?}");
 }

@@ -18,9 +18,10 @@ use crate::auth::{csrf, session, sign_in, Authenticated};
 use crate::error::{render_errors, AppError};
 use crate::pages::{
     admin, audit, children, frameworks, gateway_dashboard, high_cost, home, households, matrix, monitoring, my_tokens, notifications,
-    overview, panels, providers, record, record_forms, request_form, requests, settings, trays,
+    overview, panels, providers, record, record_forms, request_form, requests, settings, sufficiency, trays,
 };
 use crate::pages::{agreement_page, agreements};
+use crate::pages::{search_evidence, searches};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -244,6 +245,53 @@ fn table() -> RouteTable {
         Requires(P::WorkOnRequests),
         post(requests::approve),
     )
+    // Placement search: the evidence page and its export are read by case
+    // readers (internal auditors included); searching and acting on the
+    // results is for those who search.
+    .add(M::GET, "/searches", Requires(P::SearchPlacements), get(searches::list))
+    .add(
+        M::GET,
+        "/requests/{id}/search/new",
+        Requires(P::SearchPlacements),
+        get(searches::new),
+    )
+    .add(
+        M::POST,
+        "/requests/{id}/searches",
+        Requires(P::SearchPlacements),
+        post(searches::create),
+    )
+    .add(M::GET, "/searches/{id}", Requires(P::ViewProviders), get(search_evidence::show))
+    .add(
+        M::GET,
+        "/searches/{id}/export.csv",
+        Requires(P::ViewProviders),
+        get(searches::export_csv),
+    )
+    .add(
+        M::POST,
+        "/searches/{id}/referrals",
+        Requires(P::SearchPlacements),
+        post(search_evidence::refer),
+    )
+    .add(
+        M::POST,
+        "/referrals/{id}/answer",
+        Requires(P::SearchPlacements),
+        post(search_evidence::answer),
+    )
+    .add(
+        M::POST,
+        "/searches/{id}/choice",
+        Requires(P::SearchPlacements),
+        post(search_evidence::choose),
+    )
+    .add(
+        M::POST,
+        "/searches/{id}/close",
+        Requires(P::SearchPlacements),
+        post(search_evidence::close),
+    )
     .add(M::GET, "/high-cost", Requires(P::WorkOnRequests), get(high_cost::list))
     .add(
         M::POST,
@@ -360,6 +408,13 @@ fn table() -> RouteTable {
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))
     .add(M::GET, "/overview", Requires(P::ViewAggregates), get(overview::show))
+    .add(M::GET, "/sufficiency", Requires(P::ViewAggregates), get(sufficiency::show))
+    .add(
+        M::GET,
+        "/sufficiency/export.csv",
+        Requires(P::ViewAggregates),
+        get(sufficiency::export_csv),
+    )
     .add(M::GET, "/admin/users", Requires(P::ManageUsers), get(admin::users::list))
     .add(M::POST, "/admin/users", Requires(P::ManageUsers), post(admin::users::create))
     .add(M::GET, "/admin/users/new", Requires(P::ManageUsers), get(admin::users::new_form))
@@ -582,6 +637,48 @@ fn table() -> RouteTable {
         "/api/v1/households",
         Requires(P::Commission),
         post(api::frameworks::add_household),
+    )
+    .add(
+        M::GET,
+        "/api/v1/sufficiency",
+        Requires(P::ViewAggregates),
+        get(api::frameworks::sufficiency),
+    )
+    .add(
+        M::POST,
+        "/api/v1/requests/{id}/searches",
+        Requires(P::SearchPlacements),
+        post(api::searches::run),
+    )
+    .add(
+        M::GET,
+        "/api/v1/searches/{id}",
+        Requires(P::ViewProviders),
+        get(api::searches::show),
+    )
+    .add(
+        M::POST,
+        "/api/v1/searches/{id}/referrals",
+        Requires(P::SearchPlacements),
+        post(api::searches::refer),
+    )
+    .add(
+        M::POST,
+        "/api/v1/referrals/{id}/answer",
+        Requires(P::SearchPlacements),
+        post(api::searches::answer),
+    )
+    .add(
+        M::POST,
+        "/api/v1/searches/{id}/choice",
+        Requires(P::SearchPlacements),
+        post(api::searches::choose),
+    )
+    .add(
+        M::POST,
+        "/api/v1/searches/{id}/close",
+        Requires(P::SearchPlacements),
+        post(api::searches::close),
     )
     .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
     .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))

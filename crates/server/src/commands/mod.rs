@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod generate;
+mod postcodes;
 mod serve;
 mod user;
 
@@ -46,5 +47,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Postcodes(crate::cli::PostcodesCommand::Load(args)) => postcodes::load(&settings, clock, args).await,
     }
 }

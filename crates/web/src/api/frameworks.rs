@@ -20,7 +20,7 @@ use crate::api::gateway::{document, Document};
 use crate::api::ApiJson;
 use crate::auth::Authorized;
 use crate::error::AppError;
-use crate::pages::frameworks::Period;
+use crate::pages::Period;
 use crate::AppState;
 
 type Problem = crate::error::Problem;
@@ -306,4 +306,18 @@ pub async fn add_household(
     })
     .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// The sufficiency picture for a period (default: the last twelve
+/// months); counts under 5 are withheld as on the page.
+#[utoipa::path(get, path = "/api/v1/sufficiency", tag = "commissioning",
+    params(("from" = Option<String>, Query, description = "ISO date"), ("to" = Option<String>, Query, description = "ISO date")),
+    responses((status = 200, body = Document), (status = 422, body = Problem, content_type = "application/problem+json")))]
+pub async fn sufficiency(
+    State(state): State<AppState>,
+    _auth: Authorized<authz::cap::ViewAggregates>,
+    Query(period): Query<Period>,
+) -> Result<Json<Document>, AppError> {
+    let (from, to, picture) = crate::pages::sufficiency::load(&state, &period).await?;
+    document(crate::pages::sufficiency::as_json(from, to, &picture))
 }

@@ -15,6 +15,7 @@ pub mod gateway;
 pub mod me;
 pub mod records;
 pub mod requests;
+pub mod searches;
 pub mod users;
 
 use axum::extract::{FromRequest, Request};
@@ -69,6 +70,13 @@ use crate::error::{AppError, FieldError, Problem};
         frameworks::import_vacancies,
         frameworks::households,
         frameworks::add_household,
+        frameworks::sufficiency,
+        searches::run,
+        searches::show,
+        searches::refer,
+        searches::answer,
+        searches::choose,
+        searches::close,
         agreements::list,
         agreements::show,
         agreements::create,

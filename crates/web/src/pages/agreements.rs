@@ -282,6 +282,8 @@ struct NewPage {
     status: StatusCode,
     errors: Vec<FieldError>,
     placement: Unagreed,
+    /// The offer a placement search chose for this child and provider.
+    offer: Option<store::search_referrals::ChosenOffer>,
     rows: Vec<PriceRow>,
     kinds: Vec<(&'static str, &'static str)>,
     reasons: Vec<(&'static str, &'static str)>,
@@ -308,8 +310,16 @@ async fn unagreed(state: &AppState, placement: &str) -> Result<Unagreed, AppErro
         .ok_or(AppError::NotFound)
 }
 
-fn new_page(chrome: Chrome, placement: Unagreed, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
+async fn new_page(
+    state: &AppState,
+    chrome: Chrome,
+    placement: Unagreed,
+    errors: Vec<FieldError>,
+    form: FormData,
+) -> Result<Response, AppError> {
+    let offer = store::search_referrals::chosen_offer(&state.store, placement.child_id, placement.provider_id).await?;
     let page = NewPage {
+        offer,
         chrome,
         status: crate::pages::form_status(&errors),
         errors,
@@ -340,6 +350,10 @@ pub async fn new_form(
         return Ok(Redirect::to("/agreements#without-agreement").into_response());
     };
     let found = unagreed(&state, &placement).await?;
+    // A placement found by search starts from the offer chosen, not the
+    // cost typed when the placement was recorded.
+    let offer = store::search_referrals::chosen_offer(&state.store, found.child_id, found.provider_id).await?;
+    let weekly = offer.as_ref().map_or(found.weekly_cost, |o| o.weekly);
     let form = FormData::from_pairs(vec![
         ("placement".into(), placement),
         ("start_date".into(), kernel::dates::format_iso_date(found.start)),
@@ -349,9 +363,9 @@ pub async fn new_form(
         ("element_kind".into(), ElementKind::CoreFee.code().into()),
         // The input has its own "£" prefix, so the amount is shown bare
         // ("4900.00"), which Money::parse reads back to the same pence.
-        ("element_weekly".into(), found.weekly_cost.to_string().replace(['£', ','], "")),
+        ("element_weekly".into(), weekly.to_string().replace(['£', ','], "")),
     ]);
-    new_page(chrome, found, Vec::new(), form)
+    new_page(&state, chrome, found, Vec::new(), form).await
 }
 
 /// Reads the new-agreement form, or every field at fault.
@@ -430,7 +444,7 @@ pub async fn create(
         Err(errors) => errors,
     };
     match unagreed(&state, &form.text("placement")).await {
-        Ok(placement) => new_page(chrome, placement, errors, form),
+        Ok(placement) => new_page(&state, chrome, placement, errors, form).await,
         // The placement has no form to show again (unknown, or it gained an
         // agreement meanwhile): the error page lists the problems instead.
         Err(AppError::NotFound) => Err(AppError::Invalid(errors)),

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use contracts::frameworks::Scope;
 use kernel::{Money, ProviderId};
 use placements::PlacementCategory;
-use serde::Deserialize;
 use store::frameworks::{Framework, ImportReport, Lot, NewMember};
 use store::providers::Provider;
 use time::Date;
@@ -22,7 +21,7 @@ use crate::auth::Authorized;
 use crate::error::{AppError, FieldError};
 use crate::form::FormData;
 use crate::input::{parse_date, required_date};
-use crate::pages::{in_command, render, Chrome};
+use crate::pages::{in_command, render, Chrome, Period};
 use crate::AppState;
 
 /// A tier's line on a lot's rate card: members now, lowest and highest rate.
@@ -335,28 +334,6 @@ pub async fn import_feed(
     }
 }
 
-/// The period of a placements export; by default the financial year so far.
-#[derive(Debug, Default, Deserialize)]
-pub struct Period {
-    from: Option<String>,
-    to: Option<String>,
-}
-
-impl Period {
-    pub fn dates(&self, today: Date) -> Result<(Date, Date), AppError> {
-        let read = |field: &str, text: &Option<String>, default: Date| match text.as_deref().map(str::trim) {
-            None | Some("") => Ok(default),
-            Some(text) => parse_date(text).ok_or_else(|| AppError::invalid(field, "Enter a real date, such as 2026-04-01")),
-        };
-        let from = read("from", &self.from, kernel::months::financial_year_start(today))?;
-        let to = read("to", &self.to, today)?;
-        if to < from {
-            return Err(AppError::invalid("to", "The end of the period must not be before its start"));
-        }
-        Ok((from, to))
-    }
-}
-
 /// The placements export for a period; the export itself is audited,
 /// because it is data leaving the council.
 pub async fn placements_export(
@@ -364,7 +341,8 @@ pub async fn placements_export(
     actor: authz::Actor,
     period: &Period,
 ) -> Result<Vec<providers::consortium::PlacementRecord>, AppError> {
-    let (from, to) = period.dates(state.clock.today())?;
+    // By default the financial year to date.
+    let (from, to) = period.dates(kernel::months::financial_year_start, state.clock.today())?;
     let records = store::consortium::placements(&state.store, &state.config.home_authority, from, to).await?;
     let mut cmd = state.store.begin(actor, state.clock.as_ref()).await?;
     cmd.record(store::Change::new(

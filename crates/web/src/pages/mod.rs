@@ -28,7 +28,10 @@ pub mod record_forms;
 pub mod record_new;
 pub mod request_form;
 pub mod requests;
+pub mod search_evidence;
+pub mod searches;
 pub mod settings;
+pub mod sufficiency;
 pub mod trays;
 
 use askama::Template;
@@ -74,8 +77,10 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Gateway", "/gateway", Permission::WorkOnRequests),
     ("Panels", "/panels", Permission::WorkOnRequests),
     ("High-cost", "/high-cost", Permission::WorkOnRequests),
+    ("Searches", "/searches", Permission::SearchPlacements),
     ("Providers", "/providers", Permission::ViewProviders),
     ("Frameworks", "/frameworks", Permission::ViewProviders),
+    ("Sufficiency", "/sufficiency", Permission::ViewAggregates),
     ("Monitoring", "/monitoring", Permission::ViewProviders),
     ("Agreements", "/agreements", Permission::ViewProviders),
     ("Matrix", "/matrix", Permission::ManageMatrix),
@@ -184,6 +189,36 @@ pub fn field_errors(error: store::StoreError) -> Result<Vec<crate::error::FieldE
     match AppError::from(error) {
         AppError::Invalid(errors) => Ok(errors),
         other => Err(other),
+    }
+}
+
+/// `?from=&to=` for reports and exports over a period.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl Period {
+    /// The period's days, each end defaulting when not given; the end may
+    /// not come before the start.
+    pub fn dates(
+        &self,
+        default_from: impl FnOnce(time::Date) -> time::Date,
+        default_to: time::Date,
+    ) -> Result<(time::Date, time::Date), AppError> {
+        let read = |field: &str, text: &Option<String>| match text.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => crate::input::parse_date(text)
+                .map(Some)
+                .ok_or_else(|| AppError::invalid(field, "Enter a real date, such as 2026-04-01")),
+        };
+        let to = read("to", &self.to)?.unwrap_or(default_to);
+        let from = read("from", &self.from)?.unwrap_or_else(|| default_from(to));
+        if to < from {
+            return Err(AppError::invalid("to", "The end of the period must not be before its start"));
+        }
+        Ok((from, to))
     }
 }
 

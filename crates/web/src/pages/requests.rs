@@ -101,6 +101,10 @@ struct RequestPage {
     can_approve: bool,
     can_edit: bool,
     can_vary: bool,
+    /// Approved, and this person searches for placements.
+    can_search: bool,
+    /// Placement searches for this request, newest first.
+    searches: Vec<store::placement_search::Search>,
     next_role: Option<&'static str>,
     ratification: Option<String>,
     listed_on: Option<i64>,
@@ -181,6 +185,12 @@ async fn show_page(
         can_approve: may_approve(&request, principal),
         can_edit: is_requester && matches!(request.state, RequestState::Draft | RequestState::InformationRequested),
         can_vary: request.state == RequestState::Approved && principal.holds(Permission::RecordChildren),
+        can_search: request.state == RequestState::Approved && principal.holds(Permission::SearchPlacements),
+        searches: if principal.holds(Permission::SearchPlacements) {
+            store::placement_search::for_request(&state.store, id).await?
+        } else {
+            Vec::new()
+        },
         next_role: request.required.get(request.approvals.len()).map(|r| r.label()),
         listed_on: store::panels::listing_of(&state.store, id).await?,
         request,

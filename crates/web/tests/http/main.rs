@@ -11,5 +11,7 @@ mod gateway_flows;
 mod permission_matrix;
 mod records;
 mod requests;
+mod searches;
 mod security;
 mod sign_in;
+mod sufficiency;
