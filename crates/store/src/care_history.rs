@@ -349,10 +349,13 @@ async fn insert_legal_status(cmd: &mut Command, child: ChildId, code: &str, star
 
 async fn insert_placement(cmd: &mut Command, child: ChildId, placement: &PlacementDetails, start: Date) -> Result<(), StoreError> {
     let at = cmd.at_text();
+    // The setting is the provider's one with the URN given, so monitoring
+    // and the consortium export know where the child lives.
     sqlx::query(
         "INSERT INTO placements (child_id, provider_id, category, place_code, start_date, weekly_cost_pence, postcode, created_at, version,
-                                 provider_type, urn, long_term)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11)",
+                                 provider_type, urn, long_term, setting_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11,
+                 (SELECT id FROM settings WHERE provider_id = $2 AND registration_number = UPPER($10)))",
     )
     .bind(child.get())
     .bind(placement.provider_id.map(ProviderId::get))

@@ -361,4 +361,29 @@ async fn referrals_offers_and_a_reasoned_choice(db: TestDatabase) {
     );
     let missing = answer(&db, officer, 999, 1, offer(1)).await.unwrap_err();
     assert!(matches!(missing, StoreError::NotFound { .. }), "{missing:?}");
+
+    // The child is placed there: the placement finds its setting by URN.
+    let start = store::care_history::HistoryChange::StartPeriod {
+        start: TODAY,
+        category_of_need: "N1".into(),
+        legal_status: "C2".into(),
+        placement: store::care_history::PlacementDetails {
+            category: PlacementCategory::ChildrensHome,
+            place: "K2".into(),
+            provider_id: Some(near.0),
+            provider_type: "PR4".into(),
+            urn: Some(format!("sc{:06}", near.0.get())),
+            postcode: Some("DC1 4AA".into()),
+            weekly_cost: Money::from_pounds(4_900),
+            long_term: false,
+        },
+    };
+    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
+    let codes = children::codes::CodeSets::standard();
+    store::care_history::record(&mut cmd, &Can::<RecordChildren>::system(), child, &start, &codes)
+        .await
+        .unwrap();
+    cmd.commit().await.unwrap();
+    let line = store::monitoring::schedule(&db.store, "Demo County", TODAY).await.unwrap();
+    assert_eq!(line[0].setting_id, Some(near.1), "linked by the URN, whatever its case");
 }

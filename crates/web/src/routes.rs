@@ -21,7 +21,7 @@ use crate::pages::{
     overview, panels, providers, record, record_forms, request_form, requests, settings, sufficiency, trays,
 };
 use crate::pages::{agreement_page, agreements};
-use crate::pages::{search_evidence, searches};
+use crate::pages::{search_evidence, search_placement, searches};
 use crate::{api, assets, health, metrics, security, AppState};
 
 /// Who may use a route.
@@ -291,6 +291,12 @@ fn table() -> RouteTable {
         "/searches/{id}/close",
         Requires(P::SearchPlacements),
         post(search_evidence::close),
+    )
+    .add(
+        M::GET,
+        "/searches/{id}/placement",
+        Requires(P::RecordChildren),
+        get(search_placement::record_placement),
     )
     .add(M::GET, "/high-cost", Requires(P::WorkOnRequests), get(high_cost::list))
     .add(

@@ -29,6 +29,7 @@ pub mod record_new;
 pub mod request_form;
 pub mod requests;
 pub mod search_evidence;
+pub mod search_placement;
 pub mod searches;
 pub mod settings;
 pub mod sufficiency;

@@ -106,6 +106,9 @@ struct RecordPage {
     legal_codes: Vec<Choice>,
     place_codes: Vec<Choice>,
     provider_codes: Vec<Choice>,
+    /// The register, so a placement names its provider (and is refused
+    /// there when the provider is not accredited).
+    providers: Vec<store::providers::Provider>,
     need_codes: Vec<Choice>,
     ceased_codes: Vec<Choice>,
     change_codes: Vec<Choice>,
@@ -114,6 +117,8 @@ struct RecordPage {
     categories: Vec<(&'static str, &'static str)>,
     workers: Vec<User>,
     teams: Vec<Team>,
+    /// The care-history form's values, when filled in for the user.
+    care: crate::form::FormData,
 }
 
 #[derive(Template)]
@@ -133,6 +138,19 @@ pub async fn render_record(
     id: ChildId,
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
+    render_with_care(state, chrome, principal, id, errors, crate::form::FormData::default()).await
+}
+
+/// The record with the care-history form filled in from `care` (a
+/// placement chosen in a search), opened ready to record.
+pub async fn render_with_care(
+    state: &AppState,
+    chrome: Chrome,
+    principal: &Principal,
+    id: ChildId,
+    errors: Vec<FieldError>,
+    care: crate::form::FormData,
+) -> Result<Response, AppError> {
     let record = store::child_records::find_record(&state.store, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -148,7 +166,8 @@ pub async fn render_record(
     }
     store::access_log::record(&state.store, principal.actor, id, AccessKind::View, None, now).await?;
     let status = crate::pages::form_status(&errors);
-    let page = build(state, chrome, principal, record, errors).await?;
+    let mut page = build(state, chrome, principal, record, errors).await?;
+    page.care = care;
     Ok((status, render(&page)?).into_response())
 }
 
@@ -212,6 +231,7 @@ async fn build(
         legal_codes: choices(state, "legal-status"),
         place_codes: choices(state, "place"),
         provider_codes: choices(state, "place-provider"),
+        providers: store::providers::list(&state.store).await?,
         need_codes: choices(state, "category-of-need"),
         ceased_codes: choices(state, "reason-ceased"),
         change_codes: choices(state, "reason-place-change"),
@@ -220,6 +240,7 @@ async fn build(
         categories: placements::PlacementCategory::ALL.iter().map(|c| (c.code(), c.label())).collect(),
         workers,
         teams,
+        care: crate::form::FormData::default(),
         record,
     })
 }

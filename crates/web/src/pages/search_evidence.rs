@@ -12,7 +12,7 @@ use std::collections::HashSet;
 
 use askama::Template;
 use authz::cap::{SearchPlacements, ViewProviders};
-use authz::Permission;
+use authz::{Permission, Principal};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -94,6 +94,8 @@ struct ShowPage {
     budget: Money,
     /// Holds SearchPlacements: sees the forms.
     may_search: bool,
+    /// Holds RecordChildren: may record the chosen placement.
+    may_record: bool,
     /// The referral whose answer form was just submitted, to keep its values.
     answering: Option<i64>,
     form: FormData,
@@ -170,7 +172,8 @@ impl Render {
     }
 }
 
-async fn show_page(state: &AppState, chrome: Chrome, may_search: bool, id: i64, shown: Render) -> Result<Response, AppError> {
+async fn show_page(state: &AppState, chrome: Chrome, principal: &Principal, id: i64, shown: Render) -> Result<Response, AppError> {
+    let may_search = principal.holds(Permission::SearchPlacements);
     let search = load(state, id).await?;
     let request = store::requests::find(&state.store, search.request_id)
         .await?
@@ -228,6 +231,7 @@ async fn show_page(state: &AppState, chrome: Chrome, may_search: bool, id: i64, 
         budget,
         search,
         may_search,
+        may_record: principal.holds(Permission::RecordChildren),
         answering: shown.answering,
         form: shown.form,
     };
@@ -241,8 +245,7 @@ pub async fn show(
     auth: Authorized<ViewProviders>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let may = auth.principal.holds(Permission::SearchPlacements);
-    show_page(&state, chrome, may, path_id(&id)?, Render::fresh()).await
+    show_page(&state, chrome, &auth.principal, path_id(&id)?, Render::fresh()).await
 }
 
 /// Store refusals that name no field ("action") belong to the form that
@@ -287,7 +290,7 @@ pub async fn close(
         answering: None,
         form,
     };
-    show_page(&state, chrome, true, id, shown).await
+    show_page(&state, chrome, &auth.principal, id, shown).await
 }
 
 /// A result as a form sends it: `spot:12` is setting 12 in the spot pass.
@@ -330,7 +333,7 @@ pub async fn refer(
         answering: None,
         form,
     };
-    show_page(&state, chrome, true, id, shown).await
+    show_page(&state, chrome, &auth.principal, id, shown).await
 }
 
 /// The answer a referral's form records, every problem named by field.
@@ -401,7 +404,7 @@ pub async fn answer(
         answering: Some(id),
         form,
     };
-    show_page(&state, chrome, true, search, shown).await
+    show_page(&state, chrome, &auth.principal, search, shown).await
 }
 
 /// POST /searches/{id}/choice: chooses an offer, with the rationale the
@@ -433,5 +436,5 @@ pub async fn choose(
         answering: None,
         form,
     };
-    show_page(&state, chrome, true, id, shown).await
+    show_page(&state, chrome, &auth.principal, id, shown).await
 }

@@ -24,6 +24,7 @@ on_both_backends!(
     frameworks_have_lots_members_and_rate_cards,
     households_are_added_and_supervised,
     a_request_naming_an_unaccredited_provider_needs_the_exception,
+    the_care_form_refuses_a_provider_that_is_not_accredited,
 );
 
 /// A commissioning officer's browser and a provider added through the page.
@@ -421,4 +422,50 @@ async fn a_request_naming_an_unaccredited_provider_needs_the_exception(db: TestD
         .unwrap();
     assert!(stored.unaccredited_provider);
     assert_eq!(stored.required, vec![Role::HeadOfService]);
+}
+
+async fn the_care_form_refuses_a_provider_that_is_not_accredited(db: TestDatabase) {
+    let app = TestApp::new(db);
+    let (_, provider) = officer_with_provider(&app).await;
+    let provider_id = provider.rsplit('/').next().unwrap().to_owned();
+    let worker = app.user("sam", &[Role::SocialWorker]).await;
+    let mut cmd = app.db.store.begin(Actor::System, app.db.clock.as_ref()).await.unwrap();
+    let child = NewChild {
+        la_child_id: "P1".into(),
+        given_names: "Ava".into(),
+        family_name: "Quill".into(),
+        date_of_birth: date!(2012 - 05 - 17),
+        sex: "F".into(),
+        ethnicity: "WBRI".into(),
+        team_id: None,
+        allocated_worker_id: Some(worker),
+    };
+    let child = store::children::insert_many(&mut cmd, &Can::<RecordChildren>::system(), &[child])
+        .await
+        .unwrap()[0];
+    cmd.commit().await.unwrap();
+    let mut sam = app.session_for(worker).await;
+    let page = app.get(&format!("/children/{child}"), &mut sam).await;
+    assert!(page.body.contains("Harbour Homes Ltd</option>"), "the care form lists the register");
+    let refused = post(&app, &mut sam, &format!("/children/{child}/care"), &start_with(&provider_id)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("not accredited"), "{}", refused.body);
+    let history = store::care_history::history_of(&app.db.store, child).await.unwrap();
+    assert!(history.placements.is_empty(), "nothing is written");
+}
+
+/// A start of care in a children's home with `provider`.
+fn start_with(provider: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("change", "start-period"),
+        ("on", "2026-11-20"),
+        ("category_of_need", "N1"),
+        ("legal_status", "C2"),
+        ("category", "childrens-home"),
+        ("place", "K2"),
+        ("provider_type", "PR4"),
+        ("provider_id", provider),
+        ("postcode", "DC1 1AA"),
+        ("weekly_cost", "4500"),
+    ]
 }

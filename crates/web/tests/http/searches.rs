@@ -364,6 +364,30 @@ async fn a_search_is_run_referred_answered_and_chosen_on_the_pages(db: TestDatab
         "forms hidden"
     );
 
+    // The social worker records the placement from the choice: the care
+    // form opens filled in from the offer.
+    assert!(
+        !page.body.contains("Record the placement on the child"),
+        "only for those who record care"
+    );
+    let mut sam = app.session_for(worker).await;
+    let placing = app.get(&format!("{path}/placement"), &mut sam).await;
+    assert_eq!(placing.status, StatusCode::OK, "{}", placing.body);
+    assert!(placing.body.contains("id=\"care-forms\" open"), "{}", placing.body);
+    assert!(
+        placing
+            .body
+            .contains("id=\"weekly_cost\" name=\"weekly_cost\" type=\"text\" inputmode=\"decimal\" value=\"4900.00\""),
+        "{}",
+        placing.body
+    );
+    assert!(
+        placing.body.contains("<option value=\"childrens-home\" selected>"),
+        "{}",
+        placing.body
+    );
+    assert_eq!(app.get(&format!("{path}/placement"), &mut gill).await.status, StatusCode::FORBIDDEN);
+
     let csv = app.get(&format!("{path}/export.csv"), &mut gill).await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
