@@ -10,6 +10,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
+mod requests;
+
+pub use requests::DecidedRequest;
+
 use kernel::FixedClock;
 use time::macros::datetime;
 

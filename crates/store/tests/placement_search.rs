@@ -6,19 +6,16 @@
 
 use authz::cap::{Commission, ManageUsers, RecordChildren, SearchPlacements};
 use authz::{Actor, Can, Role};
-use gateway::details::{Details, EducationContinuity, Element, LocationPreference, Urgency};
 use gateway::request::RequestState;
 use kernel::{ChildId, Money, Nation, ProviderId, UserId};
 use matching::search::PassKind;
 use matching::{Criteria, Location};
-use placements::{ElementKind, PlacementCategory};
+use placements::PlacementCategory;
 use providers::accreditation::{Finding, Review};
 use providers::register::{Grade, LegalForm, Need, Organisation, RegistrationStatus, Regulator, Setting, SettingType};
 use providers::ProviderType;
-use store::gateway_board::LoadedRequest;
-use store::requests::NewRequest;
 use store::search_referrals::Answer;
-use store::testing::TestDatabase;
+use store::testing::{DecidedRequest, TestDatabase};
 use store::users::NewUser;
 use store::{on_both_backends, StoreError};
 use time::macros::{date, datetime};
@@ -96,65 +93,13 @@ async fn home(db: &TestDatabase, name: &str, accredited: bool, needs: Vec<Need>,
     (provider, setting.get())
 }
 
-/// An approved request for a 14-year-old at up to £5,000 a week.
+/// A request for a 14-year-old in `state`, approved at up to £5,000 a week.
 async fn approved_request(db: &TestDatabase, worker: UserId, state: RequestState, la_child_id: &str) -> (ChildId, i64) {
-    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
-    let can = Can::<RecordChildren>::system();
-    let child = store::children::NewChild {
-        la_child_id: la_child_id.into(),
-        given_names: "Ava".into(),
-        family_name: "Smith".into(),
-        date_of_birth: date!(2012 - 05 - 17),
-        sex: "F".into(),
-        ethnicity: "WBRI".into(),
-        team_id: None,
-        allocated_worker_id: Some(worker),
-    };
-    let child = store::children::insert_many(&mut cmd, &can, &[child]).await.unwrap()[0];
-    let details = Details {
-        urgency: Urgency::Planned,
-        category: PlacementCategory::ChildrensHome,
-        suitable: vec![PlacementCategory::ChildrensHome],
-        siblings_together: 0,
-        location: LocationPreference::NearSchool,
-        education: EducationContinuity::KeepSchool,
-        needs: "Autism; goes missing".into(),
-        risks: "Going missing".into(),
-        elements: vec![Element {
-            kind: ElementKind::CoreFee,
-            weekly: Money::from_pounds(5_000),
-            note: String::new(),
-        }],
-        justification: "No foster carer can meet the needs".into(),
-        out_of_area: false,
-        at_distance: false,
-        unregistered: false,
-        dol_order: None,
-        regulator_notified_on: None,
-        override_reasons: None,
-        provider: None,
-    };
-    let loaded = LoadedRequest {
-        new: NewRequest {
-            child,
-            details,
-            emergency_placed_on: None,
-            variation: None,
-        },
-        requester: worker,
+    let request = DecidedRequest {
         state,
-        required: vec![],
-        submitted_on: Some(date!(2026 - 11 - 10)),
-        decided_on: Some(date!(2026 - 11 - 20)),
-        agreed_weekly: Some(Money::from_pounds(5_000)),
-        reasons: Some("Agreed".into()),
-        conditions: None,
-        panel_items: vec![],
-        approvals: vec![],
+        ..DecidedRequest::approved(la_child_id)
     };
-    let id = store::gateway_board::insert_bulk(&mut cmd, &can, &[loaded]).await.unwrap()[0];
-    cmd.commit().await.unwrap();
-    (child, id)
+    db.decided_requests(worker, &[request]).await[0]
 }
 
 fn criteria() -> Criteria {

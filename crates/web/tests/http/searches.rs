@@ -5,20 +5,16 @@
 //! its CSV keep it all, an internal auditor reads it but changes nothing;
 //! and the same flow over the API with a commissioning officer's token.
 
-use authz::cap::{Commission, RecordChildren};
+use authz::cap::Commission;
 use authz::{Actor, Can, Role};
 use axum::http::{header, Method, StatusCode};
-use gateway::details::{Details, EducationContinuity, Element, LocationPreference, Urgency};
 use gateway::request::RequestState;
-use kernel::{Money, ProviderId, UserId};
+use kernel::{ProviderId, UserId};
 use matching::Location;
-use placements::{ElementKind, PlacementCategory};
 use providers::accreditation::{Finding, Review};
 use serde_json::json;
-use store::gateway_board::LoadedRequest;
 use store::on_both_backends;
-use store::requests::NewRequest;
-use store::testing::TestDatabase;
+use store::testing::{DecidedRequest, TestDatabase};
 use time::macros::date;
 
 use crate::harness::{Browser, TestApp};
@@ -134,63 +130,11 @@ async fn market(app: &TestApp) -> [i64; 4] {
 
 /// A request for a 14-year-old in `state`, approved at up to £5,000 a week.
 async fn request(app: &TestApp, worker: UserId, state: RequestState, la_child_id: &str) -> i64 {
-    let mut cmd = app.db.store.begin(Actor::System, app.db.clock.as_ref()).await.unwrap();
-    let can = Can::<RecordChildren>::system();
-    let child = store::children::NewChild {
-        la_child_id: la_child_id.into(),
-        given_names: "Ava".into(),
-        family_name: "Smith".into(),
-        date_of_birth: date!(2012 - 05 - 17),
-        sex: "F".into(),
-        ethnicity: "WBRI".into(),
-        team_id: None,
-        allocated_worker_id: Some(worker),
-    };
-    let child = store::children::insert_many(&mut cmd, &can, &[child]).await.unwrap()[0];
-    let details = Details {
-        urgency: Urgency::Planned,
-        category: PlacementCategory::ChildrensHome,
-        suitable: vec![PlacementCategory::ChildrensHome],
-        siblings_together: 0,
-        location: LocationPreference::NearSchool,
-        education: EducationContinuity::KeepSchool,
-        needs: "Autism; goes missing".into(),
-        risks: "Going missing".into(),
-        elements: vec![Element {
-            kind: ElementKind::CoreFee,
-            weekly: Money::from_pounds(5_000),
-            note: String::new(),
-        }],
-        justification: "No foster carer can meet the needs".into(),
-        out_of_area: false,
-        at_distance: false,
-        unregistered: false,
-        dol_order: None,
-        regulator_notified_on: None,
-        override_reasons: None,
-        provider: None,
-    };
-    let loaded = LoadedRequest {
-        new: NewRequest {
-            child,
-            details,
-            emergency_placed_on: None,
-            variation: None,
-        },
-        requester: worker,
+    let request = DecidedRequest {
         state,
-        required: vec![],
-        submitted_on: Some(date!(2026 - 11 - 10)),
-        decided_on: Some(date!(2026 - 11 - 20)),
-        agreed_weekly: Some(Money::from_pounds(5_000)),
-        reasons: Some("Agreed".into()),
-        conditions: None,
-        panel_items: vec![],
-        approvals: vec![],
+        ..DecidedRequest::approved(la_child_id)
     };
-    let id = store::gateway_board::insert_bulk(&mut cmd, &can, &[loaded]).await.unwrap()[0];
-    cmd.commit().await.unwrap();
-    id
+    app.db.decided_requests(worker, &[request]).await[0].1
 }
 
 const CRITERIA: [(&str, &str); 7] = [

@@ -2,94 +2,38 @@
 //! small numbers withheld, on the page, as CSV and over the API, for
 //! commissioners and leaders only.
 
-use authz::cap::RecordChildren;
-use authz::{Actor, Can, Role};
+use authz::Role;
 use axum::http::{Method, StatusCode};
-use gateway::details::{Details, EducationContinuity, Element, LocationPreference, Urgency};
-use gateway::request::RequestState;
 use kernel::{Money, UserId};
-use placements::{ElementKind, PlacementCategory};
-use store::gateway_board::LoadedRequest;
+use placements::PlacementCategory;
 use store::on_both_backends;
-use store::requests::NewRequest;
-use store::testing::TestDatabase;
+use store::testing::{DecidedRequest, TestDatabase};
 use time::macros::date;
-use time::Date;
 
 use crate::harness::TestApp;
 
 on_both_backends!(demand_is_counted_and_small_numbers_are_withheld);
 
-fn details(category: PlacementCategory) -> Details {
-    Details {
-        urgency: Urgency::Planned,
-        category,
-        suitable: vec![category],
-        siblings_together: 0,
-        location: LocationPreference::NearSchool,
-        education: EducationContinuity::KeepSchool,
-        needs: "Needs".into(),
-        risks: "Risks".into(),
-        elements: vec![Element {
-            kind: ElementKind::CoreFee,
-            weekly: Money::from_pounds(900),
-            note: String::new(),
-        }],
-        justification: "Justified".into(),
-        out_of_area: false,
-        at_distance: false,
-        unregistered: false,
-        dol_order: None,
-        regulator_notified_on: None,
-        override_reasons: None,
-        provider: None,
-    }
-}
-
 /// Six approved requests for 14-year-olds in children's homes and two for
 /// under-fives in foster care, all submitted in October 2026.
 async fn requests(app: &TestApp, worker: UserId) {
-    let mut cmd = app.db.store.begin(Actor::System, app.db.clock.as_ref()).await.unwrap();
-    let can = Can::<RecordChildren>::system();
-    let mut loaded = Vec::new();
-    for n in 0..8 {
-        let (born, category): (Date, PlacementCategory) = if n < 6 {
-            (date!(2012 - 05 - 17), PlacementCategory::ChildrensHome)
-        } else {
-            (date!(2023 - 01 - 10), PlacementCategory::IndependentFoster)
-        };
-        let child = store::children::NewChild {
-            la_child_id: format!("D{n}"),
-            given_names: "Ava".into(),
-            family_name: "Smith".into(),
-            date_of_birth: born,
-            sex: "F".into(),
-            ethnicity: "WBRI".into(),
-            team_id: None,
-            allocated_worker_id: Some(worker),
-        };
-        let child = store::children::insert_many(&mut cmd, &can, &[child]).await.unwrap()[0];
-        loaded.push(LoadedRequest {
-            new: NewRequest {
-                child,
-                details: details(category),
-                emergency_placed_on: None,
-                variation: None,
-            },
-            requester: worker,
-            state: RequestState::Approved,
-            required: vec![],
-            submitted_on: Some(date!(2026 - 10 - 05)),
-            decided_on: Some(date!(2026 - 10 - 12)),
-            agreed_weekly: Some(Money::from_pounds(900)),
-            reasons: Some("Agreed".into()),
-            conditions: None,
-            panel_items: vec![],
-            approvals: vec![],
-        });
-    }
-    store::gateway_board::insert_bulk(&mut cmd, &can, &loaded).await.unwrap();
-    cmd.commit().await.unwrap();
+    let requests: Vec<DecidedRequest> = (0..8)
+        .map(|n| {
+            let (born, category) = if n < 6 {
+                (date!(2012 - 05 - 17), PlacementCategory::ChildrensHome)
+            } else {
+                (date!(2023 - 01 - 10), PlacementCategory::IndependentFoster)
+            };
+            DecidedRequest {
+                date_of_birth: born,
+                category,
+                weekly: Money::from_pounds(900),
+                submitted_on: date!(2026 - 10 - 05),
+                ..DecidedRequest::approved(&format!("D{n}"))
+            }
+        })
+        .collect();
+    app.db.decided_requests(worker, &requests).await;
 }
 
 async fn demand_is_counted_and_small_numbers_are_withheld(db: TestDatabase) {
