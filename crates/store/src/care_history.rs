@@ -285,7 +285,8 @@ pub async fn record(
                 .execute(cmd.conn())
                 .await?;
             insert_legal_status(cmd, child, legal_status, *start).await?;
-            insert_placement(cmd, child, placement, *start).await?;
+            let id = insert_placement(cmd, child, placement, *start).await?;
+            draft_from_search(cmd, child, placement, id, *start).await?;
         }
         HistoryChange::ChangeLegalStatus { on, code } => {
             close_open(cmd, "legal_statuses", child, *on).await?;
@@ -302,7 +303,8 @@ pub async fn record(
                 .bind(child.get())
                 .execute(cmd.conn())
                 .await?;
-            insert_placement(cmd, child, placement, *on).await?;
+            let id = insert_placement(cmd, child, placement, *on).await?;
+            draft_from_search(cmd, child, placement, id, *on).await?;
         }
         HistoryChange::EndPeriod { on, reason_ceased } => {
             sqlx::query("UPDATE periods_of_care SET end_date = $1, reason_ceased = $2 WHERE child_id = $3 AND end_date IS NULL")
@@ -347,15 +349,35 @@ async fn insert_legal_status(cmd: &mut Command, child: ChildId, code: &str, star
     Ok(())
 }
 
-async fn insert_placement(cmd: &mut Command, child: ChildId, placement: &PlacementDetails, start: Date) -> Result<(), StoreError> {
+/// A placement with an external provider that a search chose gets its
+/// agreement drafted from the offer.
+async fn draft_from_search(
+    cmd: &mut Command,
+    child: ChildId,
+    placement: &PlacementDetails,
+    id: i64,
+    start: Date,
+) -> Result<(), StoreError> {
+    let external = placement
+        .provider_type
+        .parse::<providers::ProviderType>()
+        .is_ok_and(|t| t.is_external());
+    if let (Some(provider), true) = (placement.provider_id, external) {
+        crate::search_referrals::draft_agreement(cmd, child, provider, id, start).await?;
+    }
+    Ok(())
+}
+
+async fn insert_placement(cmd: &mut Command, child: ChildId, placement: &PlacementDetails, start: Date) -> Result<i64, StoreError> {
     let at = cmd.at_text();
     // The setting is the provider's one with the URN given, so monitoring
     // and the consortium export know where the child lives.
-    sqlx::query(
+    let row = sqlx::query(
         "INSERT INTO placements (child_id, provider_id, category, place_code, start_date, weekly_cost_pence, postcode, created_at, version,
                                  provider_type, urn, long_term, setting_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, $11,
-                 (SELECT id FROM settings WHERE provider_id = $2 AND registration_number = UPPER($10)))",
+                 (SELECT id FROM settings WHERE provider_id = $2 AND registration_number = UPPER($10)))
+         RETURNING id",
     )
     .bind(child.get())
     .bind(placement.provider_id.map(ProviderId::get))
@@ -368,9 +390,9 @@ async fn insert_placement(cmd: &mut Command, child: ChildId, placement: &Placeme
     .bind(&placement.provider_type)
     .bind(&placement.urn)
     .bind(i64::from(placement.long_term))
-    .execute(cmd.conn())
+    .fetch_one(cmd.conn())
     .await?;
-    Ok(())
+    Ok(row.try_get(0)?)
 }
 
 /// Periods of care and legal statuses in bulk, for imports and the demo

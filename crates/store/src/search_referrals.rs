@@ -396,6 +396,15 @@ pub struct ChosenOffer {
 /// The latest offer chosen in a search for `child` with `provider`: the
 /// terms the placement agreement starts from.
 pub async fn chosen_offer(store: &Store, child: kernel::ChildId, provider: ProviderId) -> Result<Option<ChosenOffer>, StoreError> {
+    let mut conn = store.pool().acquire().await?;
+    chosen_offer_in(&mut conn, child, provider).await
+}
+
+async fn chosen_offer_in(
+    conn: &mut sqlx::AnyConnection,
+    child: kernel::ChildId,
+    provider: ProviderId,
+) -> Result<Option<ChosenOffer>, StoreError> {
     let row = sqlx::query(
         "SELECT s.id, r.offer_weekly_pence, r.conditions FROM placement_searches s
          JOIN search_referrals r ON r.id = s.chosen_referral_id JOIN placement_requests q ON q.id = s.request_id
@@ -404,7 +413,7 @@ pub async fn chosen_offer(store: &Store, child: kernel::ChildId, provider: Provi
     )
     .bind(child.get())
     .bind(provider.get())
-    .fetch_optional(store.pool())
+    .fetch_optional(conn)
     .await?;
     row.map(|row| {
         Ok(ChosenOffer {
@@ -414,6 +423,41 @@ pub async fn chosen_offer(store: &Store, child: kernel::ChildId, provider: Provi
         })
     })
     .transpose()
+}
+
+/// When a search chose an offer for this child with this provider, the
+/// new placement's agreement starts as a draft on the offer's terms (core
+/// fee at the offer, all social care until the split is agreed), so the
+/// commissioning officer completes it rather than retyping it. The search
+/// is the spot purchase's recorded reason when no framework covers it.
+pub(crate) async fn draft_agreement(
+    cmd: &mut Command,
+    child: kernel::ChildId,
+    provider: ProviderId,
+    placement_id: i64,
+    start: time::Date,
+) -> Result<Option<i64>, StoreError> {
+    let Some(offer) = chosen_offer_in(cmd.conn(), child, provider).await? else {
+        return Ok(None);
+    };
+    let new = crate::agreements::NewAgreement {
+        placement_id,
+        draft: contracts::agreements::Draft {
+            start,
+            end: None,
+            lines: vec![contracts::agreements::PriceLine {
+                kind: placements::ElementKind::CoreFee,
+                weekly: offer.weekly,
+                effective_from: start,
+            }],
+            funding: contracts::agreements::FundingSplit::ALL_SOCIAL_CARE,
+        },
+        spot: Some((
+            contracts::frameworks::SpotReason::Other,
+            format!("Chosen in placement search {}", offer.search_id),
+        )),
+    };
+    crate::agreements::create(cmd, &Can::system(), &new).await.map(Some)
 }
 
 /// Whether a referral's deadline has passed at `now` (for pages).

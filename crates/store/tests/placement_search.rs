@@ -331,4 +331,14 @@ async fn referrals_offers_and_a_reasoned_choice(db: TestDatabase) {
     cmd.commit().await.unwrap();
     let line = store::monitoring::schedule(&db.store, "Demo County", TODAY).await.unwrap();
     assert_eq!(line[0].setting_id, Some(near.1), "linked by the URN, whatever its case");
+    // The choice drafts the placement's agreement on the offer's terms.
+    let agreements = store::agreements::list(&db.store).await.unwrap();
+    assert_eq!(agreements.len(), 1);
+    assert_eq!(agreements[0].weekly_on(TODAY), Money::from_pounds(4_900));
+    assert_eq!(agreements[0].signature, contracts::agreements::SignatureStatus::Draft);
+    assert!(
+        matches!(agreements[0].route, contracts::frameworks::Route::Spot { ref note, .. } if note == &format!("Chosen in placement search {id}")),
+        "{:?}",
+        agreements[0].route
+    );
 }
