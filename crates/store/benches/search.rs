@@ -202,6 +202,20 @@ fn main() {
             user.id
         };
         let request = db.decided_requests(worker, &[DecidedRequest::approved("B1")]).await[0].1;
+        let (mut households, mut settings) = (Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let at = Instant::now();
+            store::households::list(&db.store, Nation::England, 6, date!(2026 - 11 - 22))
+                .await
+                .unwrap();
+            households.push(at.elapsed());
+            let at = Instant::now();
+            let mut conn = db.store.pool().acquire().await.unwrap();
+            store::providers::settings(&mut conn, None).await.unwrap();
+            settings.push(at.elapsed());
+        }
+        report("of which the households", households);
+        report("of which the settings", settings);
         let (mut reading, mut ranking, mut whole) = (Vec::new(), Vec::new(), Vec::new());
         for n in 0..SEARCHES {
             let at = Instant::now();
