@@ -24,6 +24,9 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     url: DatabaseUrl,
+    /// The placement-search candidates last read, shared by clones (see
+    /// `search_candidates`).
+    pub(crate) candidates: crate::search_candidates::Snapshot,
 }
 
 /// Pool figures for `/metrics`.
@@ -94,6 +97,7 @@ impl Store {
             pool,
             backend,
             url: url.clone(),
+            candidates: Default::default(),
         })
     }
 

@@ -7,8 +7,15 @@
 //! Also the postcode-district locations that distance is measured from,
 //! loaded from a CSV list (district, easting, northing) such as the ONS
 //! postcode directory reduced to districts.
+//!
+//! Reading the whole register takes about a second at national scale, so
+//! the candidates last read are kept with the store and reused until the
+//! audit trail records a change other than a search's own: every change to
+//! anything goes through a command that records an audit event, so no new
+//! event means an unchanged register.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use kernel::{Money, Nation, ProviderId};
 use matching::{Candidate, Location, NeedSet, Source};
@@ -260,11 +267,40 @@ async fn households(
         .collect())
 }
 
+/// The latest audit event that could change what a search considers:
+/// anything but searches' own records (`search.*`). Read from the newest
+/// event back, which stops at once in practice.
+async fn register_version(store: &Store) -> Result<i64, StoreError> {
+    let row = sqlx::query("SELECT seq FROM audit_events WHERE action NOT LIKE 'search.%' ORDER BY seq DESC LIMIT 1")
+        .fetch_optional(store.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get::<i64, _>(0)).transpose()?.unwrap_or(0))
+}
+
+/// The candidates last read: the register version, day and nation they were
+/// read for, and the list.
+type Read = (i64, Date, Nation, Arc<Vec<Candidate>>);
+
+/// Shared between clones of a store.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot(Arc<Mutex<Option<Read>>>);
+
 /// Everything a search on `today` considers: households first, then
-/// settings, each in id order.
-pub async fn candidates(store: &Store, nation: Nation, today: Date) -> Result<Vec<Candidate>, StoreError> {
+/// settings, each in id order. Read afresh whenever anything has changed.
+pub async fn candidates(store: &Store, nation: Nation, today: Date) -> Result<Arc<Vec<Candidate>>, StoreError> {
+    let head = register_version(store).await?;
+    let cached = store.candidates.0.lock().ok().and_then(|kept| kept.clone());
+    if let Some((seq, on, kept_nation, list)) = cached {
+        if seq == head && on == today && kept_nation == nation {
+            return Ok(list);
+        }
+    }
     let locations = locations(store).await?;
     let mut all = households(store, nation, today, &locations).await?;
     all.extend(settings(store, today, &locations).await?);
-    Ok(all)
+    let list = Arc::new(all);
+    if let Ok(mut kept) = store.candidates.0.lock() {
+        *kept = Some((head, today, nation, list.clone()));
+    }
+    Ok(list)
 }

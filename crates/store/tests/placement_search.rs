@@ -205,6 +205,18 @@ async fn a_search_ranks_excludes_with_reasons_and_is_kept(db: TestDatabase) {
     assert_eq!(found.findings.results[1].id, far.1);
     assert_eq!(store::placement_search::for_request(&db.store, request).await.unwrap().len(), 1);
 
+    // A second search reuses what was read; a change to the register is
+    // seen at once.
+    let again = search(&db, run(&db, officer, request).await.unwrap()).await;
+    assert_eq!(again.findings.results.len(), 2);
+    let newer = home(&db, "Newer", true, vec![Need::Autism, Need::GoingMissing], "DC1 4AD").await;
+    let fresh = search(&db, run(&db, officer, request).await.unwrap()).await;
+    assert!(
+        fresh.findings.results.iter().any(|r| r.id == newer.1),
+        "{:?}",
+        fresh.findings.results
+    );
+
     // Closed without a choice, the search takes no choice after.
     let mut cmd = db.store.begin(Actor::User(officer), db.clock.as_ref()).await.unwrap();
     store::search_referrals::close(&mut cmd, &Can::system(), id, 1, "The child returns home to her mother")
