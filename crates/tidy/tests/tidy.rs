@@ -13,6 +13,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "providers",
     "contracts",
     "matching",
+    "finance",
     "gateway",
     "placements",
     "compliance",
