@@ -3,7 +3,7 @@
 //! monitoring's schedule, visits and issues. The register and
 //! accreditation stories are in `commissioning.rs`.
 
-use authz::cap::{ApproveVariations, Commission, ManageUsers, RecordChildren};
+use authz::cap::{ApproveVariations, Commission, RecordChildren};
 use authz::{Actor, Can, Role};
 use contracts::agreements::{Draft, FundingSplit, PriceLine, Variation, VariationState};
 use contracts::frameworks::SpotReason;
@@ -18,7 +18,6 @@ use store::care_history::{HistoryChange, PlacementDetails};
 use store::children::NewChild;
 use store::monitoring::{NewEvent, Subject};
 use store::testing::TestDatabase;
-use store::users::NewUser;
 use store::{on_both_backends, StoreError};
 use time::macros::date;
 use time::Date;
@@ -32,21 +31,6 @@ on_both_backends!(
 /// The test clock's day.
 const TODAY: Date = date!(2026 - 11 - 22);
 const CHECKLIST: [&str; 6] = ["registration", "insurance", "safeguarding", "financial", "workforce", "continuity"];
-
-async fn person(db: &TestDatabase, username: &str, roles: Vec<Role>) -> UserId {
-    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
-    let new = NewUser {
-        username: username.into(),
-        display_name: format!("{username} name"),
-        email: None,
-        password_hash: "x".into(),
-        roles,
-        teams: vec![],
-    };
-    let user = store::users::create(&mut cmd, &Can::<ManageUsers>::system(), new).await.unwrap();
-    cmd.commit().await.unwrap();
-    user.id
-}
 
 async fn provider(db: &TestDatabase, name: &str) -> ProviderId {
     let org = Organisation {
@@ -140,8 +124,8 @@ async fn decide(db: &TestDatabase, vid: i64, actor: Actor, version: i64) -> Resu
 }
 
 async fn variations_need_a_second_person_and_the_current_version(db: TestDatabase) {
-    let cora = person(&db, "cora", vec![Role::CommissioningOfficer]).await;
-    let fin = person(&db, "fin", vec![Role::FinanceApprover]).await;
+    let cora = db.person("cora", None, vec![Role::CommissioningOfficer]).await;
+    let fin = db.person("fin", None, vec![Role::FinanceApprover]).await;
     let start = date!(2026 - 11 - 01);
     let (child, provider, placement_id) = placed_child(&db, start, 4_900).await;
     let unagreed = store::agreements::without_agreement(&db.store, TODAY).await.unwrap();
@@ -256,7 +240,7 @@ async fn close(db: &TestDatabase, officer: UserId, id: i64) -> Result<(), StoreE
 }
 
 async fn monitoring_events_and_issues(db: TestDatabase) {
-    let mo = person(&db, "mo", vec![Role::CommissioningOfficer]).await;
+    let mo = db.person("mo", None, vec![Role::CommissioningOfficer]).await;
     // £5,200 a week (2 points) at a setting not yet inspected (1 point): medium risk.
     let (_, _, placement) = placed_child(&db, date!(2026 - 09 - 01), 5_200).await;
     let can = Can::<Commission>::system();
@@ -343,7 +327,7 @@ async fn monitoring_events_and_issues(db: TestDatabase) {
 }
 
 async fn agreements_ending_and_accreditation_expiring_are_alerted_once(db: TestDatabase) {
-    let cora = person(&db, "cora", vec![Role::CommissioningOfficer]).await;
+    let cora = db.person("cora", None, vec![Role::CommissioningOfficer]).await;
     let start = date!(2026 - 11 - 01);
     let (_, _, placement_id) = placed_child(&db, start, 4_000).await;
     let new = NewAgreement {

@@ -1,12 +1,11 @@
 //! Gateway storage stories on both backends: the email outbox, the
 //! two-administrator rule for matrices, and panel meetings' quorum.
 
-use authz::cap::{ManageUsers, RunPanels};
+use authz::cap::RunPanels;
 use authz::{Actor, Can, Role};
-use kernel::{Clock, UserId};
+use kernel::Clock;
 use store::panels::MeetingRecord;
 use store::testing::TestDatabase;
-use store::users::NewUser;
 use store::{on_both_backends, StoreError};
 use time::macros::date;
 
@@ -16,29 +15,9 @@ on_both_backends!(
     meetings_record_attendance_from_the_version_read,
 );
 
-async fn person(db: &TestDatabase, username: &str, email: Option<&str>, roles: Vec<Role>) -> UserId {
-    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
-    let user = store::users::create(
-        &mut cmd,
-        &Can::<ManageUsers>::system(),
-        NewUser {
-            username: username.into(),
-            display_name: format!("{username} name"),
-            email: email.map(str::to_owned),
-            password_hash: "x".into(),
-            roles,
-            teams: vec![],
-        },
-    )
-    .await
-    .unwrap();
-    cmd.commit().await.unwrap();
-    user.id
-}
-
 async fn the_outbox_holds_only_unsent_mail_for_people_with_addresses(db: TestDatabase) {
-    let with = person(&db, "gill", Some("gill@council.example"), vec![Role::GatewayOfficer]).await;
-    let without = person(&db, "pam", None, vec![Role::PanelMember]).await;
+    let with = db.person("gill", Some("gill@council.example"), vec![Role::GatewayOfficer]).await;
+    let without = db.person("pam", None, vec![Role::PanelMember]).await;
     let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
     for user in [with, without] {
         store::notifications::notify(&mut cmd, user, "request", "Placement request 1 is ready for triage", "/requests/1")
@@ -60,7 +39,7 @@ async fn the_outbox_holds_only_unsent_mail_for_people_with_addresses(db: TestDat
 }
 
 async fn a_matrix_is_never_approved_by_its_proposer(db: TestDatabase) {
-    let ada = person(&db, "ada", None, vec![Role::Administrator]).await;
+    let ada = db.person("ada", None, vec![Role::Administrator]).await;
     let rules = gateway::matrix::Matrix::standard().rules;
     let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
     let refused = store::matrices::import(&mut cmd, &rules, ada, Some(ada), "Scheme", date!(2026 - 11 - 01)).await;
@@ -70,7 +49,7 @@ async fn a_matrix_is_never_approved_by_its_proposer(db: TestDatabase) {
 }
 
 async fn meetings_record_attendance_from_the_version_read(db: TestDatabase) {
-    let chair = person(&db, "pam", None, vec![Role::PanelMember]).await;
+    let chair = db.person("pam", None, vec![Role::PanelMember]).await;
     let can = Can::<RunPanels>::system();
     let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
     let id = store::panels::schedule(&mut cmd, &can, date!(2026 - 11 - 26), 1, "Pack")

@@ -4,7 +4,7 @@
 //! deadlines; a choice other than the best or cheapest offer needs a
 //! rationale; and no offer above the approved cost can be chosen.
 
-use authz::cap::{Commission, ManageUsers, RecordChildren, SearchPlacements};
+use authz::cap::{Commission, RecordChildren, SearchPlacements};
 use authz::{Actor, Can, Role};
 use gateway::request::RequestState;
 use kernel::{ChildId, Money, Nation, ProviderId, UserId};
@@ -16,7 +16,6 @@ use providers::register::{Grade, LegalForm, Need, Organisation, RegistrationStat
 use providers::ProviderType;
 use store::search_referrals::Answer;
 use store::testing::{DecidedRequest, TestDatabase};
-use store::users::NewUser;
 use store::{on_both_backends, StoreError};
 use time::macros::{date, datetime};
 use time::Date;
@@ -28,21 +27,6 @@ on_both_backends!(
 
 const TODAY: Date = date!(2026 - 11 - 22);
 const CHECKLIST: [&str; 6] = ["registration", "insurance", "safeguarding", "financial", "workforce", "continuity"];
-
-async fn person(db: &TestDatabase, username: &str, roles: Vec<Role>) -> UserId {
-    let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
-    let new = NewUser {
-        username: username.into(),
-        display_name: format!("{username} name"),
-        email: None,
-        password_hash: "x".into(),
-        roles,
-        teams: vec![],
-    };
-    let user = store::users::create(&mut cmd, &Can::<ManageUsers>::system(), new).await.unwrap();
-    cmd.commit().await.unwrap();
-    user.id
-}
 
 /// A provider with one children's home; accredited unless `accredited` is false.
 async fn home(db: &TestDatabase, name: &str, accredited: bool, needs: Vec<Need>, postcode: &str) -> (ProviderId, i64) {
@@ -172,8 +156,8 @@ async fn market(db: &TestDatabase) -> [(ProviderId, i64); 4] {
 }
 
 async fn a_search_ranks_excludes_with_reasons_and_is_kept(db: TestDatabase) {
-    let worker = person(&db, "sam", vec![Role::SocialWorker]).await;
-    let officer = person(&db, "gill", vec![Role::GatewayOfficer]).await;
+    let worker = db.person("sam", None, vec![Role::SocialWorker]).await;
+    let officer = db.person("gill", None, vec![Role::GatewayOfficer]).await;
     let [near, far, unchecked, narrow] = market(&db).await;
     let (_, draft) = approved_request(&db, worker, RequestState::Draft, "S0").await;
     let refused = run(&db, officer, draft).await.unwrap_err();
@@ -245,8 +229,8 @@ async fn choose(db: &TestDatabase, officer: UserId, search: i64, referral: i64, 
 }
 
 async fn referrals_offers_and_a_reasoned_choice(db: TestDatabase) {
-    let worker = person(&db, "sam", vec![Role::SocialWorker]).await;
-    let officer = person(&db, "gill", vec![Role::GatewayOfficer]).await;
+    let worker = db.person("sam", None, vec![Role::SocialWorker]).await;
+    let officer = db.person("gill", None, vec![Role::GatewayOfficer]).await;
     let [near, far, unchecked, _] = market(&db).await;
     let (child, request) = approved_request(&db, worker, RequestState::Approved, "S1").await;
     let id = run(&db, officer, request).await.unwrap();

@@ -1,6 +1,7 @@
-//! Requests that have already been through the Gateway, for stories that
-//! start after it (placement search, sufficiency): a child and a request
-//! in a given state, inserted as the bulk loader does.
+//! Fixtures for stories: people, and requests that have already been
+//! through the Gateway (for stories that start after it, such as placement
+//! search and sufficiency) — a child and a request in a given state,
+//! inserted as the bulk loader does.
 
 use authz::cap::RecordChildren;
 use authz::{Actor, Can};
@@ -87,6 +88,25 @@ impl DecidedRequest {
 }
 
 impl TestDatabase {
+    /// An account named `username` ("username name" to display), with an
+    /// email address when given.
+    pub async fn person(&self, username: &str, email: Option<&str>, roles: Vec<authz::Role>) -> UserId {
+        let mut cmd = self.store.begin(Actor::System, self.clock.as_ref()).await.unwrap();
+        let new = crate::users::NewUser {
+            username: username.into(),
+            display_name: format!("{username} name"),
+            email: email.map(str::to_owned),
+            password_hash: "x".into(),
+            roles,
+            teams: vec![],
+        };
+        let user = crate::users::create(&mut cmd, &Can::<authz::cap::ManageUsers>::system(), new)
+            .await
+            .unwrap();
+        cmd.commit().await.unwrap();
+        user.id
+    }
+
     /// Inserts each request with its own child (allocated to `worker`);
     /// returns (child, request) pairs in order.
     pub async fn decided_requests(&self, worker: UserId, requests: &[DecidedRequest]) -> Vec<(ChildId, i64)> {
