@@ -99,9 +99,7 @@ pub async fn save_item(cmd: &mut Command, _can: &Can<Commission>, item: &Checkli
         .await
         .map_err(|e| StoreError::on_unique(e, "code", "There is already an item with this code"))?,
     };
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "checklist item" });
-    }
+    StoreError::unless_changed(&done, "checklist item")?;
     cmd.record(Change::new(
         "accreditation.item_saved",
         "checklist item",

@@ -319,9 +319,7 @@ pub async fn set_signature(
         .bind(version)
         .execute(cmd.conn())
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "agreement" });
-    }
+    StoreError::unless_changed(&done, "agreement")?;
     cmd.record(Change::new(
         "agreement.signature",
         "agreement",
@@ -408,9 +406,7 @@ pub async fn decide_variation(
     .bind(version)
     .execute(cmd.conn())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "variation" });
-    }
+    StoreError::unless_changed(&done, "variation")?;
     if approve {
         insert_lines(cmd, agreement, &agreements::lines_of(&variation), Some(variation_id)).await?;
         if let Some(end) = variation.new_end {

@@ -135,9 +135,7 @@ pub async fn step(
     .bind(before.version)
     .execute(cmd.conn())
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "assessment" });
-    }
+    StoreError::unless_changed(&changed, "assessment")?;
     let after = Assessment {
         state: next,
         submitted_on: submitted,

@@ -130,9 +130,7 @@ pub async fn update_identity(
     .bind(expected_version)
     .execute(cmd.conn())
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "child's record" });
-    }
+    StoreError::unless_changed(&changed, "child's record")?;
     write_details(cmd, id, &update.details).await?;
     cmd.record(Change::new("child.identity_changed", "child", id, Some(&before), Some(update)))
         .await?;

@@ -29,6 +29,17 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The optimistic-locking check after an `UPDATE … WHERE version = $n`:
+    /// no row changed means someone else changed `entity` first (or it is
+    /// gone), and the caller's edit must not be silently lost.
+    pub(crate) fn unless_changed(done: &sqlx::any::AnyQueryResult, entity: &'static str) -> Result<(), StoreError> {
+        if done.rows_affected() == 0 {
+            Err(StoreError::Conflict { entity })
+        } else {
+            Ok(())
+        }
+    }
+
     /// Turns a unique-constraint violation into a [`StoreError::Duplicate`]
     /// that names the field, leaving other errors as they are.
     pub(crate) fn on_unique(error: sqlx::Error, field: &'static str, message: impl Into<String>) -> StoreError {

@@ -162,9 +162,7 @@ pub async fn decide(cmd: &mut Command, can: &Can<ManageMatrix>, id: i64, roles: 
             .bind(id)
             .execute(cmd.conn())
             .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "matrix version" });
-    }
+    StoreError::unless_changed(&changed, "matrix version")?;
     cmd.record(Change::new(
         if approve { "matrix.approved" } else { "matrix.rejected" },
         "matrix",

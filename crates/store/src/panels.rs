@@ -123,9 +123,7 @@ pub async fn record(cmd: &mut Command, _can: &Can<RunPanels>, id: i64, version: 
     .bind(version)
     .execute(cmd.conn())
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "panel meeting" });
-    }
+    StoreError::unless_changed(&changed, "panel meeting")?;
     sqlx::query("DELETE FROM panel_attendees WHERE meeting_id = $1")
         .bind(id)
         .execute(cmd.conn())

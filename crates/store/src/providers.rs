@@ -210,9 +210,7 @@ pub async fn update(cmd: &mut Command, _can: &Can<Commission>, id: ProviderId, v
     .bind(version)
     .execute(cmd.conn())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "provider" });
-    }
+    StoreError::unless_changed(&done, "provider")?;
     cmd.record(Change::new(
         "provider.updated",
         "provider",
@@ -247,9 +245,7 @@ pub async fn set_suspended(
             .bind(version)
             .execute(cmd.conn())
             .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "provider" });
-    }
+    StoreError::unless_changed(&done, "provider")?;
     let action = if suspended { "provider.suspended" } else { "provider.reinstated" };
     cmd.record(Change::new(action, "provider", id, None::<&()>, Some(&reason.trim())))
         .await?;
@@ -444,9 +440,7 @@ pub async fn update_setting(
         .execute(cmd.conn())
         .await
         .map_err(duplicate_number)?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "setting" });
-    }
+    StoreError::unless_changed(&done, "setting")?;
     if before.setting.registration_status != new.registration_status {
         add_history(cmd, id, new.registration_status, today, note.trim()).await?;
     }

@@ -197,9 +197,7 @@ pub async fn act(
     .bind(before.version)
     .execute(cmd.conn())
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "request" });
-    }
+    StoreError::unless_changed(&changed, "request")?;
     record_timing(cmd, id, action, &before, context).await?;
     let after = load(cmd.conn(), id).await?;
     cmd.record(Change::new(
@@ -303,9 +301,7 @@ pub async fn approve(cmd: &mut Command, id: i64, approver: &Participant) -> Resu
         .bind(before.version)
         .execute(cmd.conn())
         .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "request" });
-    }
+    StoreError::unless_changed(&changed, "request")?;
     cmd.record(Change::new(
         "request.approved_by",
         "request",

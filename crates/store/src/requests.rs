@@ -442,9 +442,7 @@ pub async fn update_details(
     .bind(version)
     .execute(cmd.conn())
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "request" });
-    }
+    StoreError::unless_changed(&changed, "request")?;
     write_elements(cmd, id, &d.elements).await?;
     cmd.record(Change::new("request.changed", "request", id, Some(&before.details), Some(details)))
         .await?;

@@ -109,11 +109,7 @@ async fn bump(cmd: &mut Command, search: i64, version: i64, state: SearchState) 
         .bind(version)
         .execute(cmd.conn())
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict {
-            entity: "placement search",
-        });
-    }
+    StoreError::unless_changed(&done, "placement search")?;
     Ok(())
 }
 
@@ -253,9 +249,7 @@ pub async fn answer(
     .bind(version)
     .execute(cmd.conn())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "referral" });
-    }
+    StoreError::unless_changed(&done, "referral")?;
     cmd.record(Change::new("search.answered", "referral", referral_id, None::<&()>, Some(answer)))
         .await?;
     Ok(())
@@ -332,11 +326,7 @@ pub async fn choose(
     .bind(version)
     .execute(cmd.conn())
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict {
-            entity: "placement search",
-        });
-    }
+    StoreError::unless_changed(&done, "placement search")?;
     let record = serde_json::json!({ "referral": referral_id, "reasons": reasons, "rationale": rationale.trim() });
     cmd.record(Change::new(
         "search.chosen",
@@ -369,11 +359,7 @@ pub async fn close(cmd: &mut Command, _can: &Can<SearchPlacements>, search_id: i
             .bind(version)
             .execute(cmd.conn())
             .await?;
-    if done.rows_affected() == 0 {
-        return Err(StoreError::Conflict {
-            entity: "placement search",
-        });
-    }
+    StoreError::unless_changed(&done, "placement search")?;
     cmd.record(Change::new(
         "search.closed",
         "placement search",

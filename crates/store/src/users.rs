@@ -117,9 +117,7 @@ pub async fn update(
     .bind(expected_version)
     .execute(cmd.conn())
     .await?;
-    if updated.rows_affected() == 0 {
-        return Err(StoreError::Conflict { entity: "user" });
-    }
+    StoreError::unless_changed(&updated, "user")?;
     replace_roles_and_teams(cmd, id, &change.roles, &change.teams).await?;
     if !change.active {
         sqlx::query("DELETE FROM sessions WHERE user_id = $1")
