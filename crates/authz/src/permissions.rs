@@ -42,6 +42,17 @@ pub enum Permission {
     /// Search for a placement for an approved request, refer the child to
     /// chosen settings, record offers and declines, and choose among them.
     SearchPlacements,
+    /// Read care finance: service agreements, payment runs, invoices,
+    /// recharges and forecasts. Heads of service see the budget lines they
+    /// hold; finance staff, directors and auditors see every line.
+    ViewFinance,
+    /// Keep care finance: create service agreements and rate changes,
+    /// allowance tables, prepare and release payment runs, enter invoices,
+    /// resolve their exceptions, and set budgets (finance officers).
+    ManageFinance,
+    /// Approve what another person prepared: payment runs and carer fees
+    /// (the checker for the finance officer).
+    ApprovePayments,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -54,7 +65,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 19] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
@@ -67,6 +78,9 @@ impl Permission {
         Permission::Commission,
         Permission::ApproveVariations,
         Permission::SearchPlacements,
+        Permission::ViewFinance,
+        Permission::ManageFinance,
+        Permission::ApprovePayments,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -105,6 +119,9 @@ impl Permission {
             // The access-to-resources team (Gateway officers) and the
             // commissioning officers who know the market search together.
             Permission::SearchPlacements => &[GatewayOfficer, CommissioningOfficer],
+            Permission::ViewFinance => &[FinanceOfficer, FinanceApprover, HeadOfService, Director, InternalAuditor],
+            Permission::ManageFinance => &[FinanceOfficer],
+            Permission::ApprovePayments => &[FinanceApprover],
             // Commissioners plan sufficiency from the aggregate picture.
             Permission::ViewAggregates => &[
                 HeadOfService,

@@ -61,6 +61,20 @@ impl From<ElementKind> for Element {
     }
 }
 
+/// The cost centre a placement of `category` is charged to unless the
+/// finance officer chooses another: residential, external fostering,
+/// in-house fostering (with family and friends care), supported
+/// accommodation, and the rest.
+pub fn default_cost_centre(category: PlacementCategory) -> &'static str {
+    match category {
+        PlacementCategory::ChildrensHome | PlacementCategory::Secure | PlacementCategory::Bespoke => "CSC-RES",
+        PlacementCategory::IndependentFoster => "CSC-IFA",
+        PlacementCategory::InHouseFoster | PlacementCategory::Kinship => "CSC-FOS",
+        PlacementCategory::SupportedAccommodation => "CSC-SUP",
+        PlacementCategory::WithParents | PlacementCategory::Other => "CSC-OTH",
+    }
+}
+
 /// Who is paid: an external provider or an in-house carer household.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind", content = "id")]
@@ -295,26 +309,37 @@ pub fn backdated_change(
     new_line: RateLine,
     already_paid_through: Date,
 ) -> Result<Vec<Adjustment>, MoneyError> {
-    if new_line.from > already_paid_through {
+    adjustments_between(agreement, &with_line(agreement, new_line), new_line.from, already_paid_through)
+}
+
+/// What the days from `from` to `paid_through` cost under `after` less what
+/// they cost under `before` (as paid), per element. Covers any change that
+/// reaches back into paid days: new rate lines, a new allowance year, or a
+/// placement that ended before the days it was paid for (a recovery).
+pub fn adjustments_between(
+    before: &ServiceAgreement,
+    after: &ServiceAgreement,
+    from: Date,
+    paid_through: Date,
+) -> Result<Vec<Adjustment>, MoneyError> {
+    if from > paid_through {
         return Ok(Vec::new());
     }
-    let changed = with_line(agreement, new_line);
-    let before = cost_between(agreement, new_line.from, already_paid_through)?;
-    let after = cost_between(&changed, new_line.from, already_paid_through)?;
-    let last = agreement
-        .last_day()
-        .map_or(already_paid_through, |end| end.min(already_paid_through));
+    let paid = cost_between(before, from, paid_through)?;
+    let owed = cost_between(after, from, paid_through)?;
+    let first = from.max(before.start);
+    let last = before.last_day().map_or(paid_through, |end| end.min(paid_through));
     let mut adjustments = Vec::new();
     for element in Element::ALL {
-        let paid = before.iter().find(|c| c.element == *element).map_or(Money::ZERO, |c| c.amount);
-        let owed = after.iter().find(|c| c.element == *element).map_or(Money::ZERO, |c| c.amount);
-        let amount = owed.checked_sub(paid)?;
+        let was = paid.iter().find(|c| c.element == *element).map_or(Money::ZERO, |c| c.amount);
+        let now = owed.iter().find(|c| c.element == *element).map_or(Money::ZERO, |c| c.amount);
+        let amount = now.checked_sub(was)?;
         if amount != Money::ZERO {
             adjustments.push(Adjustment {
-                agreement: agreement.id,
+                agreement: before.id,
                 element: *element,
-                first: new_line.from.max(agreement.start),
-                last,
+                first,
+                last: last.max(first),
                 amount,
             });
         }

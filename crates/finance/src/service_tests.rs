@@ -72,6 +72,26 @@ fn nothing_is_paid_after_the_placement_ends() {
 }
 
 #[test]
+fn days_paid_after_a_late_recorded_end_are_recovered() {
+    // Paid to 30 April; the placement is then recorded as having ended on
+    // the 10th: twenty days at £100 come back.
+    let deal = agreement(1, 1, date!(2026 - 04 - 01), None, pounds(700));
+    let stopped = stop_at_placement_end(&deal, date!(2026 - 04 - 10));
+    let recovery = adjustments_between(&deal, &stopped, date!(2026 - 04 - 11), date!(2026 - 04 - 30)).unwrap();
+    assert_eq!(
+        recovery,
+        vec![Adjustment {
+            agreement: deal.id,
+            element: Element::CoreFee,
+            first: date!(2026 - 04 - 11),
+            last: date!(2026 - 04 - 30),
+            amount: pounds(-2_000),
+        }]
+    );
+    assert_eq!(adjustments_between(&deal, &stopped, date!(2026 - 05 - 01), date!(2026 - 04 - 30)), Ok(vec![]));
+}
+
+#[test]
 fn a_backdated_rise_pays_the_difference_for_days_already_paid() {
     let start = date!(2026 - 04 - 01);
     let deal = agreement(7, 1, start, None, pounds(700));

@@ -416,6 +416,16 @@ pub async fn decide_variation(
                 .execute(cmd.conn())
                 .await?;
         }
+        let lines: Vec<finance::RateLine> = agreements::lines_of(&variation)
+            .iter()
+            .map(|l| finance::RateLine {
+                element: finance::Element::from(l.kind),
+                weekly: l.weekly,
+                from: l.effective_from,
+            })
+            .collect();
+        let reason = format!("variation {variation_id}: {}", variation.reason.trim());
+        crate::service_agreements::follow_variation(cmd, agreement, &lines, variation.new_end, &reason).await?;
     }
     let action = if approve {
         "agreement.variation_approved"

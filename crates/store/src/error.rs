@@ -52,7 +52,23 @@ impl StoreError {
         }
     }
 
+    /// Turns a foreign-key violation into a [`StoreError::Invalid`] naming
+    /// the field that referred to nothing, leaving other errors as they are.
+    pub(crate) fn on_foreign_key(error: sqlx::Error, field: &'static str, message: impl Into<String>) -> StoreError {
+        match &error {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::Invalid(vec![(field, message.into())]),
+            _ => StoreError::Database(error),
+        }
+    }
+
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {
         StoreError::Corrupt(what.to_string())
+    }
+}
+
+/// Money that overflowed (an absurd rate or total) is refused, not stored.
+impl From<kernel::money::MoneyError> for StoreError {
+    fn from(error: kernel::money::MoneyError) -> StoreError {
+        StoreError::Rejected(vec![crate::sentence(&error.to_string())])
     }
 }

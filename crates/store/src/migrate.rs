@@ -72,6 +72,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "placement_search",
         source: include_str!("../migrations/0009_placement_search.sql"),
     },
+    Migration {
+        version: 10,
+        name: "care_finance",
+        source: include_str!("../migrations/0010_care_finance.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

@@ -10,8 +10,10 @@
 use std::future::Future;
 use std::sync::Arc;
 
+mod finance;
 mod requests;
 
+pub use finance::{PaidPlacement, PaidPlacementSpec};
 pub use requests::DecidedRequest;
 
 use kernel::FixedClock;

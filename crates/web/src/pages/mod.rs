@@ -84,6 +84,7 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Sufficiency", "/sufficiency", Permission::ViewAggregates),
     ("Monitoring", "/monitoring", Permission::ViewProviders),
     ("Agreements", "/agreements", Permission::ViewProviders),
+    ("Finance", "/finance", Permission::ViewFinance),
     ("Matrix", "/matrix", Permission::ManageMatrix),
     ("Overview", "/overview", Permission::ViewAggregates),
     ("Users", "/admin/users", Permission::ManageUsers),
