@@ -10,6 +10,7 @@
 mod load;
 mod load_casework;
 mod load_commissioning;
+mod load_finance;
 mod load_gateway;
 mod names;
 mod plan;

@@ -97,6 +97,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
     // is for demos, not benchmark-scale data.
     if county.children.iter().any(|c| !c.events.is_empty()) {
         crate::load_commissioning::load_commissioning(store, clock, county, &provider_ids, &user_ids).await?;
+        crate::load_finance::load_finance(store, clock, county, &user_ids).await?;
     }
 
     Ok(LoadReport {

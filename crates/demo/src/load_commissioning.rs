@@ -56,7 +56,7 @@ fn days(n: i64) -> Duration {
 }
 
 /// People holding `role`, demo accounts last.
-fn holders(county: &County, user_ids: &[UserId], role: Role) -> Vec<UserId> {
+pub(crate) fn holders(county: &County, user_ids: &[UserId], role: Role) -> Vec<UserId> {
     let mut people: Vec<(bool, UserId)> = county
         .staff
         .iter()

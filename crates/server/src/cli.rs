@@ -50,6 +50,30 @@ pub enum Command {
     /// Where postcode districts are, for distances in placement search.
     #[command(subcommand)]
     Postcodes(PostcodesCommand),
+    /// Payment runs: list them, or release an approved run for payment.
+    #[command(subcommand)]
+    Payments(PaymentsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaymentsCommand {
+    /// Every run: id, cadence, period, state, lines and total.
+    List(DatabaseArgs),
+    /// Release an approved run as a named finance officer. Releasing is
+    /// idempotent: a run already released is refused and nothing is paid.
+    Release(PaymentsReleaseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PaymentsReleaseArgs {
+    /// The run's number.
+    #[arg(value_name = "RUN")]
+    pub run: i64,
+    /// The username of the finance officer releasing it.
+    #[arg(long, value_name = "USERNAME")]
+    pub by: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 }
 
 #[derive(Debug, Subcommand)]

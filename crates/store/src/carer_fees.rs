@@ -212,6 +212,9 @@ pub async fn all_tables(store: &Store) -> Result<Vec<AllowanceTable>, StoreError
 /// from `start` to the day before the child turns 18.
 pub async fn lines_for(conn: &mut AnyConnection, birth: Date, fee_level: u8, start: Date) -> Result<Vec<RateLine>, StoreError> {
     let tables = tables(conn).await?;
+    // Hearth has no rates for days before its first table: those days were
+    // paid (if at all) before Hearth, so the lines start with the table.
+    let start = tables.iter().map(|t| t.year_start).min().map_or(start, |first| start.max(first));
     let until = eighteenth_birthday(birth) - Duration::days(1);
     allowances::carer_lines(&tables, birth, fee_level, start, until.max(start))
         .map_err(|e| StoreError::Rejected(vec![crate::sentence(&e.to_string())]))

@@ -19,6 +19,7 @@ pub mod alerts;
 pub mod api_tokens;
 pub mod assessments;
 pub mod audit;
+pub mod budgets;
 pub mod care_history;
 pub mod carer_fees;
 pub mod casework;
@@ -30,10 +31,12 @@ mod db;
 pub mod deadlines;
 mod error;
 pub mod faults;
+pub mod forecasts;
 pub mod frameworks;
 pub mod gateway_board;
 pub mod high_cost;
 pub mod households;
+pub mod invoices;
 pub mod login_attempts;
 pub mod matrices;
 pub mod migrate;
@@ -101,6 +104,18 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The requested page of a list already filtered and sorted in memory.
+    pub fn of(all: Vec<T>, request: PageRequest) -> Page<T> {
+        let total = i64::try_from(all.len()).unwrap_or(i64::MAX);
+        let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(request.limit()).unwrap_or(usize::MAX);
+        Page {
+            items: all.into_iter().skip(skip).take(take).collect(),
+            total,
+            request,
+        }
+    }
+
     pub fn page_count(&self) -> u32 {
         let per_page = i64::from(self.request.per_page);
         u32::try_from((self.total + per_page - 1) / per_page).unwrap_or(u32::MAX)

@@ -350,6 +350,35 @@ pub async fn lines(conn: &mut AnyConnection, run: i64) -> Result<Vec<PaymentLine
         .collect()
 }
 
+/// Every line paid (or being paid) under one agreement, newest first,
+/// with the run each is in.
+pub async fn lines_for_agreement(store: &Store, agreement: i64) -> Result<Vec<(i64, PaymentLine)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT run_id, service_agreement_id, payee, cost_centre, element, first_day, last_day, days, amount_pence
+         FROM payment_lines WHERE service_agreement_id = $1 ORDER BY first_day DESC, id DESC",
+    )
+    .bind(agreement)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                row.try_get(0)?,
+                PaymentLine {
+                    agreement: AgreementId::new(row.try_get(1)?),
+                    payee: parse_payee(&row.try_get::<String, _>(2)?)?,
+                    cost_centre: CostCentre::new(&row.try_get::<String, _>(3)?),
+                    element: row.try_get::<String, _>(4)?.parse().map_err(StoreError::corrupt)?,
+                    from: parse_date(&row.try_get::<String, _>(5)?)?,
+                    to: parse_date(&row.try_get::<String, _>(6)?)?,
+                    days: row.try_get(7)?,
+                    amount: Money::from_pence(row.try_get(8)?),
+                },
+            ))
+        })
+        .collect()
+}
+
 pub async fn run_lines(store: &Store, run: i64) -> Result<Vec<PaymentLine>, StoreError> {
     let mut conn = store.pool().acquire().await?;
     lines(&mut conn, run).await

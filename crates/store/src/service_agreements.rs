@@ -530,3 +530,52 @@ pub(crate) async fn set_paid_through(conn: &mut AnyConnection, id: AgreementId, 
         .await?;
     Ok(())
 }
+
+/// An agreement's adjustments with their reasons and the run that took
+/// each (none while waiting), newest first.
+pub async fn adjustments(store: &Store, id: i64) -> Result<Vec<(service::Adjustment, String, Option<i64>)>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT element, first_day, last_day, amount_pence, reason, run_id FROM payment_adjustments
+         WHERE service_agreement_id = $1 ORDER BY id DESC",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok((
+                service::Adjustment {
+                    agreement: AgreementId::new(id),
+                    element: row.try_get::<String, _>(0)?.parse().map_err(StoreError::corrupt)?,
+                    first: parse_date(&row.try_get::<String, _>(1)?)?,
+                    last: parse_date(&row.try_get::<String, _>(2)?)?,
+                    amount: Money::from_pence(row.try_get(3)?),
+                },
+                row.try_get(4)?,
+                row.try_get(5)?,
+            ))
+        })
+        .collect()
+}
+
+/// Records that the days up to `through` were paid by the finance system
+/// Hearth replaces, so the first run pays from the day after. Only for an
+/// agreement no run has paid yet: going live, not correcting a run.
+pub async fn paid_before_hearth(cmd: &mut Command, _can: &Can<ManageFinance>, id: i64, through: Date) -> Result<(), StoreError> {
+    let stored = load(cmd.conn(), id).await?;
+    if stored.paid_through.is_some() {
+        return Err(StoreError::Rejected(vec![
+            "This agreement has been paid by Hearth already; correct it with a rate change".to_owned(),
+        ]));
+    }
+    set_paid_through(cmd.conn(), stored.agreement.id, through).await?;
+    cmd.record(Change::new(
+        "service_agreement.paid_before_hearth",
+        "service_agreement",
+        id,
+        None::<&()>,
+        Some(&through),
+    ))
+    .await?;
+    Ok(())
+}

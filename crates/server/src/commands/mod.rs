@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod generate;
+mod payments;
 mod postcodes;
 mod serve;
 mod user;
@@ -48,5 +49,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Postcodes(crate::cli::PostcodesCommand::Load(args)) => postcodes::load(&settings, clock, args).await,
+        Command::Payments(command) => payments::run(&settings, clock, command).await,
     }
 }

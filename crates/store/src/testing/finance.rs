@@ -62,6 +62,27 @@ impl TestDatabase {
     /// fully signed spot agreement at `spec.weekly`, and the service
     /// agreement made from it — all as the system actor.
     pub async fn paid_placement(&self, spec: &PaidPlacementSpec) -> PaidPlacement {
+        let mut paid = self.signed_placement(spec).await;
+        let mut cmd = self.store.begin(Actor::System, self.clock.as_ref()).await.unwrap();
+        let terms = crate::service_agreements::Terms {
+            cadence: spec.cadence,
+            cost_centre: String::new(),
+        };
+        paid.service_agreement = crate::service_agreements::create_from_placement_agreement(
+            &mut cmd,
+            &Can::<ManageFinance>::system(),
+            paid.placement_agreement,
+            &terms,
+        )
+        .await
+        .unwrap();
+        cmd.commit().await.unwrap();
+        paid
+    }
+
+    /// As [`TestDatabase::paid_placement`] but stopping at the signed
+    /// placement agreement: `service_agreement` is 0.
+    pub async fn signed_placement(&self, spec: &PaidPlacementSpec) -> PaidPlacement {
         let provider = self.accredited_provider(&spec.provider_name).await;
         let child = self.child_placed_with(provider, spec).await;
         let history = crate::care_history::history_of(&self.store, child).await.unwrap();
@@ -93,25 +114,13 @@ impl TestDatabase {
         )
         .await
         .unwrap();
-        let terms = crate::service_agreements::Terms {
-            cadence: spec.cadence,
-            cost_centre: String::new(),
-        };
-        let service_agreement = crate::service_agreements::create_from_placement_agreement(
-            &mut cmd,
-            &Can::<ManageFinance>::system(),
-            placement_agreement,
-            &terms,
-        )
-        .await
-        .unwrap();
         cmd.commit().await.unwrap();
         PaidPlacement {
             provider,
             child,
             placement,
             placement_agreement,
-            service_agreement,
+            service_agreement: 0,
         }
     }
 

@@ -8,11 +8,16 @@
 
 pub mod agreements;
 pub mod audit;
+pub mod carer_fees;
 pub mod children;
 pub mod commissioning;
+pub mod forecast;
+pub mod finance;
 pub mod frameworks;
 pub mod gateway;
+pub mod invoices;
 pub mod me;
+pub mod payment_runs;
 pub mod records;
 pub mod requests;
 pub mod searches;
@@ -83,6 +88,34 @@ use crate::error::{AppError, FieldError, Problem};
         agreements::signature,
         agreements::propose,
         agreements::decide,
+        finance::list_agreements,
+        finance::ready,
+        finance::show_agreement,
+        finance::create_agreement,
+        finance::add_rate,
+        carer_fees::list_fees,
+        carer_fees::propose_fee,
+        carer_fees::decide_fee,
+        carer_fees::list_tables,
+        carer_fees::save_table,
+        payment_runs::list,
+        payment_runs::draft,
+        payment_runs::show,
+        payment_runs::calculate,
+        payment_runs::approve,
+        payment_runs::release,
+        payment_runs::export,
+        payment_runs::remittances,
+        forecast::forecast,
+        forecast::budgets,
+        forecast::set_budget,
+        forecast::recharges,
+        invoices::list,
+        invoices::create,
+        invoices::import,
+        invoices::show,
+        invoices::exceptions,
+        invoices::resolve,
         users::list,
         users::create,
         audit::events,

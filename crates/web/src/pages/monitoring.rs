@@ -24,7 +24,7 @@ use crate::pages::{in_command, render, Chrome};
 use crate::AppState;
 
 /// Supervisory visits to in-house carers are due every 6 weeks.
-const SUPERVISORY_VISIT_WEEKS: u32 = 6;
+pub const SUPERVISORY_VISIT_WEEKS: u32 = 6;
 
 /// The schedule, the households and the two summaries.
 #[derive(Debug, Clone, Serialize)]

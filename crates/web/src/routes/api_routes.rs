@@ -150,6 +150,113 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
             Requires(P::ApproveVariations),
             post(api::agreements::decide),
         )
+        .add(
+            M::GET,
+            "/api/v1/service-agreements",
+            Requires(P::ViewFinance),
+            get(api::finance::list_agreements),
+        )
+        .add(
+            M::POST,
+            "/api/v1/service-agreements",
+            Requires(P::ManageFinance),
+            post(api::finance::create_agreement),
+        )
+        .add(
+            M::GET,
+            "/api/v1/service-agreements/ready",
+            Requires(P::ViewFinance),
+            get(api::finance::ready),
+        )
+        .add(
+            M::GET,
+            "/api/v1/service-agreements/{id}",
+            Requires(P::ViewFinance),
+            get(api::finance::show_agreement),
+        )
+        .add(
+            M::POST,
+            "/api/v1/service-agreements/{id}/rates",
+            Requires(P::ManageFinance),
+            post(api::finance::add_rate),
+        )
+        .add(M::GET, "/api/v1/carer-fees", Requires(P::ViewFinance), get(api::carer_fees::list_fees))
+        .add(
+            M::POST,
+            "/api/v1/carer-fees",
+            Requires(P::ManageFinance),
+            post(api::carer_fees::propose_fee),
+        )
+        .add(
+            M::POST,
+            "/api/v1/carer-fees/{id}/decision",
+            Requires(P::ApprovePayments),
+            post(api::carer_fees::decide_fee),
+        )
+        .add(
+            M::GET,
+            "/api/v1/allowance-tables",
+            Requires(P::ViewFinance),
+            get(api::carer_fees::list_tables),
+        )
+        .add(
+            M::POST,
+            "/api/v1/allowance-tables",
+            Requires(P::ManageFinance),
+            post(api::carer_fees::save_table),
+        )
+        .add(
+            M::GET,
+            "/api/v1/payment-runs",
+            Requires(P::ViewFinance),
+            get(api::payment_runs::list),
+        )
+        .add(
+            M::POST,
+            "/api/v1/payment-runs",
+            Requires(P::ManageFinance),
+            post(api::payment_runs::draft),
+        )
+        .add(
+            M::GET,
+            "/api/v1/payment-runs/{id}",
+            Requires(P::ViewFinance),
+            get(api::payment_runs::show),
+        )
+        .add(
+            M::POST,
+            "/api/v1/payment-runs/{id}/calculate",
+            Requires(P::ManageFinance),
+            post(api::payment_runs::calculate),
+        )
+        .add(
+            M::POST,
+            "/api/v1/payment-runs/{id}/approve",
+            Requires(P::ApprovePayments),
+            post(api::payment_runs::approve),
+        )
+        .add(
+            M::POST,
+            "/api/v1/payment-runs/{id}/release",
+            Requires(P::ManageFinance),
+            post(api::payment_runs::release),
+        )
+        .add(
+            M::POST,
+            "/api/v1/payment-runs/{id}/export",
+            Requires(P::ManageFinance),
+            post(api::payment_runs::export),
+        )
+        .add(
+            M::GET,
+            "/api/v1/payment-runs/{id}/remittances",
+            Requires(P::ViewFinance),
+            get(api::payment_runs::remittances),
+        )
+        .add(M::GET, "/api/v1/forecast", Requires(P::ViewFinance), get(api::forecast::forecast))
+        .add(M::GET, "/api/v1/budgets", Requires(P::ViewFinance), get(api::forecast::budgets))
+        .add(M::POST, "/api/v1/budgets", Requires(P::ManageFinance), post(api::forecast::set_budget))
+        .add(M::GET, "/api/v1/recharges", Requires(P::ViewFinance), get(api::forecast::recharges))
         .add(M::GET, "/api/v1/frameworks", Requires(P::ViewProviders), get(api::frameworks::list))
         .add(
             M::POST,
@@ -252,6 +359,27 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
             "/api/v1/searches/{id}/close",
             Requires(P::SearchPlacements),
             post(api::searches::close),
+        )
+        .add(M::GET, "/api/v1/invoices", Requires(P::ViewFinance), get(api::invoices::list))
+        .add(M::POST, "/api/v1/invoices", Requires(P::ManageFinance), post(api::invoices::create))
+        .add(
+            M::POST,
+            "/api/v1/invoices/import",
+            Requires(P::ManageFinance),
+            post(api::invoices::import),
+        )
+        .add(M::GET, "/api/v1/invoices/{id}", Requires(P::ViewFinance), get(api::invoices::show))
+        .add(
+            M::GET,
+            "/api/v1/invoice-exceptions",
+            Requires(P::ViewFinance),
+            get(api::invoices::exceptions),
+        )
+        .add(
+            M::POST,
+            "/api/v1/invoice-exceptions/{id}/resolve",
+            Requires(P::ManageFinance),
+            post(api::invoices::resolve),
         )
         .add(M::GET, "/api/v1/users", Requires(P::ManageUsers), get(api::users::list))
         .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))
