@@ -54,7 +54,112 @@ pub async fn load_finance(store: &Store, clock: &dyn Clock, county: &County, use
     load_agreements(store, clock, staff.officer, go_live, county.today).await?;
     load_runs(store, clock, &staff, go_live, county.today).await?;
     let heads = holders(county, user_ids, Role::HeadOfService);
-    load_budgets(store, clock, staff.officer, &heads, county.today).await
+    load_budgets(store, clock, staff.officer, &heads, county.today).await?;
+    let colleague = officers.get(1).copied().unwrap_or(staff.demo_officer);
+    load_invoices(store, &staff, colleague, &mut random).await
+}
+
+/// Providers' invoices for the last three released monthly runs, entered
+/// ten days after each month: most match what the run paid; a few bill
+/// too much, one repeats an invoice, and one comes from a provider with no
+/// agreement. The oldest exceptions are now over 30 days old; one has been
+/// resolved by a second officer.
+async fn load_invoices(store: &Store, staff: &Staff, colleague: UserId, random: &mut Random) -> Result<(), StoreError> {
+    let runs: Vec<store::payment_runs::StoredRun> = store::payment_runs::list(store)
+        .await?
+        .into_iter()
+        .filter(|r| r.run.cadence == Cadence::Monthly && r.release_key.is_some())
+        .take(3)
+        .collect();
+    let paid: std::collections::BTreeSet<i64> = store::service_agreements::list(store)
+        .await?
+        .iter()
+        .filter_map(|s| match s.agreement.payee {
+            finance::Payee::Provider(id) => Some(id.get()),
+            finance::Payee::Household(_) => None,
+        })
+        .collect();
+    let mut exceptions_made = 0;
+    for stored in runs.iter().rev() {
+        let entered = stored.run.period.last + Duration::days(10);
+        let clock = kernel::FixedClock::on_date(entered);
+        let mut cmd = store.begin(Actor::User(staff.officer), &clock).await?;
+        let advice = store::payment_runs::remittances(store, stored.run.id.get()).await?;
+        for (i, a) in advice.iter().enumerate().filter(|(i, _)| i % 4 == 0) {
+            let finance::Payee::Provider(provider) = a.remittance.payee else {
+                continue;
+            };
+            let days_only = Money::sum(a.remittance.lines.iter().filter(|l| l.days > 0).map(|l| l.amount))?;
+            let overbilled = exceptions_made < 4 && random.chance(15);
+            let invoice = store::invoices::NewInvoice {
+                provider_id: provider,
+                reference: format!(
+                    "INV-{}-{}{:02}-{i}",
+                    provider.get(),
+                    stored.run.period.first.year(),
+                    stored.run.period.first.month() as u8
+                ),
+                from: stored.run.period.first,
+                to: stored.run.period.last,
+                amount: if overbilled {
+                    days_only.checked_add(pounds(350))?
+                } else {
+                    days_only
+                },
+                received_on: entered - Duration::days(3),
+            };
+            let (_, matched) = store::invoices::enter(&mut cmd, &Can::system(), &invoice).await?;
+            if !matched.is_ok() {
+                exceptions_made += 1;
+            }
+            if overbilled && exceptions_made == 1 {
+                // The same invoice sent again the next day.
+                let mut again = invoice.clone();
+                again.received_on = entered - Duration::days(2);
+                store::invoices::enter(&mut cmd, &Can::system(), &again).await?;
+            }
+        }
+        cmd.commit().await?;
+    }
+    // A provider with no agreement invoices for the latest month.
+    let stranger = store::providers::list(store)
+        .await?
+        .into_iter()
+        .filter(|p| p.provider_type.is_external())
+        .map(|p| p.id)
+        .find(|id| !paid.contains(&id.get()));
+    if let (Some(provider), Some(latest)) = (stranger, runs.first()) {
+        let entered = latest.run.period.last + Duration::days(10);
+        let clock = kernel::FixedClock::on_date(entered);
+        let mut cmd = store.begin(Actor::User(staff.officer), &clock).await?;
+        let invoice = store::invoices::NewInvoice {
+            provider_id: provider,
+            reference: "SP-0042".into(),
+            from: latest.run.period.first,
+            to: latest.run.period.last,
+            amount: pounds(4_200),
+            received_on: entered - Duration::days(1),
+        };
+        store::invoices::enter(&mut cmd, &Can::system(), &invoice).await?;
+        cmd.commit().await?;
+    }
+    // The colleague resolves the oldest exception; the rest wait.
+    let today = runs.first().map_or(Date::MIN, |r| r.run.period.last + Duration::days(10));
+    if let Some(oldest) = store::invoices::exceptions(store, true, today).await?.into_iter().next() {
+        let clock = kernel::FixedClock::on_date(today);
+        let mut cmd = store.begin(Actor::User(colleague), &clock).await?;
+        store::invoices::resolve(
+            &mut cmd,
+            &Can::system(),
+            oldest.exception.id,
+            oldest.exception.version,
+            store::invoices::Outcome::Rejected,
+            "Provider agreed the invoice was wrong and will send a credit note",
+        )
+        .await?;
+        cmd.commit().await?;
+    }
+    Ok(())
 }
 
 /// Budgets for this year: residential care set below its forecast (the
@@ -103,7 +208,13 @@ fn table(year_start: Date, uplift: i64) -> AllowanceTable {
     };
     AllowanceTable {
         year_start,
-        bands: vec![band(0, 2, 175), band(3, 4, 181), band(5, 10, 199), band(11, 15, 227), band(16, 17, 265)],
+        bands: vec![
+            band(0, 2, 175),
+            band(3, 4, 181),
+            band(5, 10, 199),
+            band(11, 15, 227),
+            band(16, 17, 265),
+        ],
         fee_levels: (1u8..=3)
             .map(|level| FeeLevel {
                 level,

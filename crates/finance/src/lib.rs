@@ -46,6 +46,6 @@ pub use runs::{
     approve, calculate, release, release_key, Cadence, PaymentLine, Period, Release, ReleaseKey, Run, RunError, RunId, RunState,
 };
 pub use service::{
-    adjustments_between, backdated_change, cost_between, default_cost_centre, Adjustment, AgreementError, AgreementId, CostCentre, Element, ElementCost, HouseholdId, Payee,
-    RateLine, ServiceAgreement,
+    adjustments_between, backdated_change, cost_between, default_cost_centre, Adjustment, AgreementError, AgreementId, CostCentre, Element,
+    ElementCost, HouseholdId, Payee, RateLine, ServiceAgreement,
 };

@@ -88,7 +88,10 @@ fn days_paid_after_a_late_recorded_end_are_recovered() {
             amount: pounds(-2_000),
         }]
     );
-    assert_eq!(adjustments_between(&deal, &stopped, date!(2026 - 05 - 01), date!(2026 - 04 - 30)), Ok(vec![]));
+    assert_eq!(
+        adjustments_between(&deal, &stopped, date!(2026 - 05 - 01), date!(2026 - 04 - 30)),
+        Ok(vec![])
+    );
 }
 
 #[test]

@@ -121,7 +121,10 @@ fn a_release_interrupted_by_a_crash_pays_once_after_restart() {
     assert!(text(&paid.stdout).contains(&format!("released run {id}")));
     let (state, releases, entries, debits, credits) = paid_state(folder.path(), id);
     assert_eq!((state.as_str(), releases), ("released", 1));
-    assert!(entries > 0 && debits == credits, "{entries} entries, {debits} debits, {credits} credits");
+    assert!(
+        entries > 0 && debits == credits,
+        "{entries} entries, {debits} debits, {credits} credits"
+    );
 
     // 4. Releasing again is refused and changes nothing.
     let again = run(&mut release(folder.path(), id));

@@ -137,7 +137,10 @@ pub async fn propose(cmd: &mut Command, _can: &Can<ManageFinance>, new: &NewFee)
     }
     let tables = tables(cmd.conn()).await?;
     if new.fee_level != 0 && !tables.iter().any(|t| t.fee_levels.iter().any(|f| f.level == new.fee_level)) {
-        problems.push(("fee_level", format!("There is no fee level {} in the allowance tables", new.fee_level)));
+        problems.push((
+            "fee_level",
+            format!("There is no fee level {} in the allowance tables", new.fee_level),
+        ));
     }
     if new.reason.trim().is_empty() {
         problems.push(("reason", "Say why this fee level".to_owned()));

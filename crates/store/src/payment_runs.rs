@@ -557,7 +557,10 @@ pub async fn remittances(store: &Store, id: i64) -> Result<Vec<Advice>, StoreErr
     Ok(ledger::remittances(&lines)?
         .into_iter()
         .map(|remittance| Advice {
-            payee_name: names.get(&remittance.payee).cloned().unwrap_or_else(|| remittance.payee.to_string()),
+            payee_name: names
+                .get(&remittance.payee)
+                .cloned()
+                .unwrap_or_else(|| remittance.payee.to_string()),
             remittance,
         })
         .collect())
@@ -565,11 +568,9 @@ pub async fn remittances(store: &Store, id: i64) -> Result<Vec<Advice>, StoreErr
 
 /// Every payee's name, for remittances and lists.
 pub async fn payee_names(store: &Store) -> Result<HashMap<Payee, String>, StoreError> {
-    let rows = sqlx::query(
-        "SELECT 'provider', id, name FROM providers UNION ALL SELECT 'household', id, name FROM foster_households",
-    )
-    .fetch_all(store.pool())
-    .await?;
+    let rows = sqlx::query("SELECT 'provider', id, name FROM providers UNION ALL SELECT 'household', id, name FROM foster_households")
+        .fetch_all(store.pool())
+        .await?;
     let mut names = HashMap::new();
     for row in rows {
         let id: i64 = row.try_get(1)?;

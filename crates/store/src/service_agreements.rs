@@ -249,13 +249,25 @@ pub async fn create_from_placement_agreement(
         fully_signed: source.signature == contracts::agreements::SignatureStatus::FullySigned,
     };
     let agreement = service::create(draft, basis, live).map_err(refusal)?;
-    insert(cmd, &agreement, terms.cadence, (Some(placement_agreement_id), None), "from the signed placement agreement").await
+    insert(
+        cmd,
+        &agreement,
+        terms.cadence,
+        (Some(placement_agreement_id), None),
+        "from the signed placement agreement",
+    )
+    .await
 }
 
 /// Creates the agreement for an in-house placement from its approved carer
 /// fee: fostering allowance by the child's age and the fee level, from the
 /// allowance tables, paid to the household.
-pub async fn create_from_carer_fee(cmd: &mut Command, _can: &Can<ManageFinance>, carer_fee_id: i64, terms: &Terms) -> Result<i64, StoreError> {
+pub async fn create_from_carer_fee(
+    cmd: &mut Command,
+    _can: &Can<ManageFinance>,
+    carer_fee_id: i64,
+    terms: &Terms,
+) -> Result<i64, StoreError> {
     let fee = crate::carer_fees::load(cmd.conn(), carer_fee_id).await?;
     let today = uk_local_date(cmd.at());
     let (category, live) = placement_state(cmd.conn(), fee.placement_id, today).await?;
@@ -277,7 +289,14 @@ pub async fn create_from_carer_fee(cmd: &mut Command, _can: &Can<ManageFinance>,
         approved: fee.state == "approved",
     };
     let agreement = service::create(draft, basis, live).map_err(refusal)?;
-    insert(cmd, &agreement, terms.cadence, (None, Some(carer_fee_id)), "allowance and fee from the tables").await
+    insert(
+        cmd,
+        &agreement,
+        terms.cadence,
+        (None, Some(carer_fee_id)),
+        "allowance and fee from the tables",
+    )
+    .await
 }
 
 fn cost_centre(terms: &Terms, category: placements::PlacementCategory) -> CostCentre {
@@ -472,7 +491,10 @@ pub async fn add_rate(
     if change.from < agreement.agreement.start {
         problems.push((
             "from",
-            format!("A rate cannot take effect before the agreement starts ({})", agreement.agreement.start),
+            format!(
+                "A rate cannot take effect before the agreement starts ({})",
+                agreement.agreement.start
+            ),
         ));
     }
     if change.reason.trim().is_empty() {

@@ -40,7 +40,9 @@ async fn draft(db: &TestDatabase, by: UserId, cadence: Cadence, first: Date) -> 
 async fn calculate(db: &TestDatabase, by: UserId, run: i64) -> store::payment_runs::Calculation {
     let version = store::payment_runs::get(&db.store, run).await.unwrap().version;
     let mut cmd = db.store.begin(Actor::User(by), db.clock.as_ref()).await.unwrap();
-    let done = store::payment_runs::calculate(&mut cmd, &Can::system(), run, version).await.unwrap();
+    let done = store::payment_runs::calculate(&mut cmd, &Can::system(), run, version)
+        .await
+        .unwrap();
     cmd.commit().await.unwrap();
     done
 }
@@ -100,7 +102,9 @@ async fn a_run_pays_each_day_once_and_releases_once(db: TestDatabase) {
     assert_eq!((debits, credits), (Money::from_pounds(8_100), Money::from_pounds(8_100)));
     let advice = store::payment_runs::remittances(&db.store, run).await.unwrap();
     assert_eq!(advice.len(), 2);
-    assert!(advice.iter().any(|a| a.payee_name == "Oak Homes" && a.remittance.total == Money::from_pounds(2_100)));
+    assert!(advice
+        .iter()
+        .any(|a| a.payee_name == "Oak Homes" && a.remittance.total == Money::from_pounds(2_100)));
 
     // May pays May only: no day of April again.
     let may = paid_run(&db, people, Cadence::Monthly, date!(2026 - 05 - 01)).await;

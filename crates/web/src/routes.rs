@@ -23,8 +23,8 @@ use crate::pages::{
 use crate::pages::{agreement_page, agreements};
 use crate::pages::{budgets, forecast, recharges};
 use crate::pages::{carer_fees, finance_home, payment_runs, service_agreements};
-use crate::pages::{search_evidence, search_placement, searches};
 use crate::pages::{invoice_exceptions, invoices};
+use crate::pages::{search_evidence, search_placement, searches};
 use crate::{assets, health, metrics, security, AppState};
 
 mod api_routes;
@@ -423,31 +423,106 @@ fn table() -> RouteTable {
     )
     // Care finance: agreements, carer fees and allowances, payment runs.
     .add(M::GET, "/finance", Requires(P::ViewFinance), get(finance_home::home))
-    .add(M::GET, "/finance/agreements", Requires(P::ViewFinance), get(service_agreements::list))
-    .add(M::POST, "/finance/agreements", Requires(P::ManageFinance), post(service_agreements::create))
-    .add(M::GET, "/finance/agreements/export.csv", Requires(P::ViewFinance), get(service_agreements::export_csv))
-    .add(M::GET, "/finance/agreements/{id}", Requires(P::ViewFinance), get(service_agreements::show))
-    .add(M::POST, "/finance/agreements/{id}/rates", Requires(P::ManageFinance), post(service_agreements::add_rate))
+    .add(
+        M::GET,
+        "/finance/agreements",
+        Requires(P::ViewFinance),
+        get(service_agreements::list),
+    )
+    .add(
+        M::POST,
+        "/finance/agreements",
+        Requires(P::ManageFinance),
+        post(service_agreements::create),
+    )
+    .add(
+        M::GET,
+        "/finance/agreements/export.csv",
+        Requires(P::ViewFinance),
+        get(service_agreements::export_csv),
+    )
+    .add(
+        M::GET,
+        "/finance/agreements/{id}",
+        Requires(P::ViewFinance),
+        get(service_agreements::show),
+    )
+    .add(
+        M::POST,
+        "/finance/agreements/{id}/rates",
+        Requires(P::ManageFinance),
+        post(service_agreements::add_rate),
+    )
     .add(M::GET, "/finance/carer-fees", Requires(P::ViewFinance), get(carer_fees::show))
-    .add(M::POST, "/finance/carer-fees", Requires(P::ManageFinance), post(carer_fees::propose))
-    .add(M::POST, "/finance/carer-fees/{id}/decision", Requires(P::ApprovePayments), post(carer_fees::decide))
-    .add(M::POST, "/finance/allowances", Requires(P::ManageFinance), post(carer_fees::save_table))
+    .add(
+        M::POST,
+        "/finance/carer-fees",
+        Requires(P::ManageFinance),
+        post(carer_fees::propose),
+    )
+    .add(
+        M::POST,
+        "/finance/carer-fees/{id}/decision",
+        Requires(P::ApprovePayments),
+        post(carer_fees::decide),
+    )
+    .add(
+        M::POST,
+        "/finance/allowances",
+        Requires(P::ManageFinance),
+        post(carer_fees::save_table),
+    )
     .add(M::GET, "/finance/runs", Requires(P::ViewFinance), get(payment_runs::list))
     .add(M::POST, "/finance/runs", Requires(P::ManageFinance), post(payment_runs::draft))
     .add(M::GET, "/finance/runs/{id}", Requires(P::ViewFinance), get(payment_runs::show))
-    .add(M::POST, "/finance/runs/{id}/calculate", Requires(P::ManageFinance), post(payment_runs::calculate))
-    .add(M::POST, "/finance/runs/{id}/approve", Requires(P::ApprovePayments), post(payment_runs::approve))
-    .add(M::POST, "/finance/runs/{id}/release", Requires(P::ManageFinance), post(payment_runs::release))
-    .add(M::POST, "/finance/runs/{id}/export", Requires(P::ManageFinance), post(payment_runs::export))
-    .add(M::GET, "/finance/runs/{id}/remittances/{payee}", Requires(P::ViewFinance), get(payment_runs::remittance))
+    .add(
+        M::POST,
+        "/finance/runs/{id}/calculate",
+        Requires(P::ManageFinance),
+        post(payment_runs::calculate),
+    )
+    .add(
+        M::POST,
+        "/finance/runs/{id}/approve",
+        Requires(P::ApprovePayments),
+        post(payment_runs::approve),
+    )
+    .add(
+        M::POST,
+        "/finance/runs/{id}/release",
+        Requires(P::ManageFinance),
+        post(payment_runs::release),
+    )
+    .add(
+        M::POST,
+        "/finance/runs/{id}/export",
+        Requires(P::ManageFinance),
+        post(payment_runs::export),
+    )
+    .add(
+        M::GET,
+        "/finance/runs/{id}/remittances/{payee}",
+        Requires(P::ViewFinance),
+        get(payment_runs::remittance),
+    )
     // Budgets, the year's forecast with its what-if, and the recharge
     // schedule: budget holders read them, finance officers set budgets.
     .add(M::GET, "/finance/forecast", Requires(P::ViewFinance), get(forecast::show))
-    .add(M::GET, "/finance/forecast/export.csv", Requires(P::ViewFinance), get(forecast::export_csv))
+    .add(
+        M::GET,
+        "/finance/forecast/export.csv",
+        Requires(P::ViewFinance),
+        get(forecast::export_csv),
+    )
     .add(M::GET, "/finance/budgets", Requires(P::ViewFinance), get(budgets::list))
     .add(M::POST, "/finance/budgets", Requires(P::ManageFinance), post(budgets::set))
     .add(M::GET, "/finance/recharges", Requires(P::ViewFinance), get(recharges::show))
-    .add(M::GET, "/finance/recharges/export.csv", Requires(P::ViewFinance), get(recharges::export_csv))
+    .add(
+        M::GET,
+        "/finance/recharges/export.csv",
+        Requires(P::ViewFinance),
+        get(recharges::export_csv),
+    )
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))
     .add(M::GET, "/overview", Requires(P::ViewAggregates), get(overview::show))
@@ -462,12 +537,32 @@ fn table() -> RouteTable {
     // holders and auditors read them; finance officers enter and resolve.
     .add(M::GET, "/finance/invoices", Requires(P::ViewFinance), get(invoices::list))
     .add(M::POST, "/finance/invoices", Requires(P::ManageFinance), post(invoices::create))
-    .add(M::GET, "/finance/invoices/export.csv", Requires(P::ViewFinance), get(invoices::export_csv))
+    .add(
+        M::GET,
+        "/finance/invoices/export.csv",
+        Requires(P::ViewFinance),
+        get(invoices::export_csv),
+    )
     .add(M::GET, "/finance/invoices/new", Requires(P::ManageFinance), get(invoices::new_form))
-    .add(M::GET, "/finance/invoices/import", Requires(P::ManageFinance), get(invoices::import_form))
-    .add(M::POST, "/finance/invoices/import", Requires(P::ManageFinance), post(invoices::import))
+    .add(
+        M::GET,
+        "/finance/invoices/import",
+        Requires(P::ManageFinance),
+        get(invoices::import_form),
+    )
+    .add(
+        M::POST,
+        "/finance/invoices/import",
+        Requires(P::ManageFinance),
+        post(invoices::import),
+    )
     .add(M::GET, "/finance/invoices/{id}", Requires(P::ViewFinance), get(invoices::show))
-    .add(M::GET, "/finance/exceptions", Requires(P::ViewFinance), get(invoice_exceptions::queue))
+    .add(
+        M::GET,
+        "/finance/exceptions",
+        Requires(P::ViewFinance),
+        get(invoice_exceptions::queue),
+    )
     .add(
         M::POST,
         "/finance/exceptions/{id}/resolve",

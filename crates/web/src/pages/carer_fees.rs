@@ -72,7 +72,13 @@ async fn fees_page(
         errors,
         fees: store::carer_fees::list(&state.store).await?,
         waiting: store::carer_fees::placements_without_fee(&state.store, today).await?,
-        households: store::households::list(&state.store, state.calendar.nation(), crate::pages::monitoring::SUPERVISORY_VISIT_WEEKS, today).await?,
+        households: store::households::list(
+            &state.store,
+            state.calendar.nation(),
+            crate::pages::monitoring::SUPERVISORY_VISIT_WEEKS,
+            today,
+        )
+        .await?,
         tables: store::carer_fees::all_tables(&state.store).await?,
         may_manage: principal.holds(Permission::ManageFinance),
         may_approve: principal.holds(Permission::ApprovePayments),
@@ -87,7 +93,12 @@ pub async fn show(State(state): State<AppState>, chrome: Chrome, auth: Authorize
 }
 
 /// POST /finance/carer-fees: proposes a fee for an in-house placement.
-pub async fn propose(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ManageFinance>, form: FormData) -> Result<Response, AppError> {
+pub async fn propose(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ManageFinance>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let mut errors = Vec::new();
     let placement_id = form.text("placement_id").parse::<i64>().ok();
     if placement_id.is_none() {
@@ -110,7 +121,11 @@ pub async fn propose(State(state): State<AppState>, chrome: Chrome, auth: Author
         fee_level,
         reason: form.text("reason"),
     };
-    match in_command(&state, auth.can.actor(), async |cmd| store::carer_fees::propose(cmd, &auth.can, &new).await).await? {
+    match in_command(&state, auth.can.actor(), async |cmd| {
+        store::carer_fees::propose(cmd, &auth.can, &new).await
+    })
+    .await?
+    {
         Ok(_) => Ok(Redirect::to("/finance/carer-fees#fees").into_response()),
         Err(errors) => fees_page(&state, chrome, &auth.principal, errors, form).await,
     }
@@ -147,14 +162,22 @@ pub async fn decide(
 /// Reads `from,to,amount` band lines and `level,amount` fee lines.
 pub fn read_table(form: &FormData) -> Result<AllowanceTable, Vec<FieldError>> {
     let mut errors = Vec::new();
-    let year_start = required_date("year_start", "the first day of the year (1 April)", &form.text("year_start"), &mut errors);
+    let year_start = required_date(
+        "year_start",
+        "the first day of the year (1 April)",
+        &form.text("year_start"),
+        &mut errors,
+    );
     let mut bands = Vec::new();
     for (number, line) in lines(&form.text("bands")) {
         let parts: Vec<&str> = line.split(',').map(str::trim).collect();
         match (parts.as_slice(), parts.get(2).map(|a| Money::parse(a))) {
             ([from, to, _], Some(Ok(weekly))) => match (from.parse::<u8>(), to.parse::<u8>()) {
                 (Ok(age_from), Ok(age_to)) if age_from <= age_to => bands.push(AgeBand { age_from, age_to, weekly }),
-                _ => errors.push(FieldError::new("bands", format!("Band line {number}: give the ages as whole numbers, youngest first"))),
+                _ => errors.push(FieldError::new(
+                    "bands",
+                    format!("Band line {number}: give the ages as whole numbers, youngest first"),
+                )),
             },
             _ => errors.push(FieldError::new(
                 "bands",
@@ -197,7 +220,12 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 /// POST /finance/allowances: saves a new year's table and carries it to
 /// every live carer agreement.
-pub async fn save_table(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ManageFinance>, form: FormData) -> Result<Response, AppError> {
+pub async fn save_table(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ManageFinance>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let table = match read_table(&form) {
         Ok(table) => table,
         Err(errors) => return fees_page(&state, chrome, &auth.principal, errors, form).await,

@@ -61,7 +61,13 @@ pub fn state_tag(state: &RunState) -> &'static str {
     }
 }
 
-async fn list_page(state: &AppState, chrome: Chrome, may_manage: bool, errors: Vec<FieldError>, form: FormData) -> Result<Response, AppError> {
+async fn list_page(
+    state: &AppState,
+    chrome: Chrome,
+    may_manage: bool,
+    errors: Vec<FieldError>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let mut conn = state.store.pool().acquire().await.map_err(store::StoreError::from)?;
     let mut next = Vec::new();
     for cadence in Cadence::ALL {
@@ -90,7 +96,12 @@ pub async fn list(State(state): State<AppState>, chrome: Chrome, auth: Authorize
 }
 
 /// POST /finance/runs: starts the next run of a cadence.
-pub async fn draft(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ManageFinance>, form: FormData) -> Result<Response, AppError> {
+pub async fn draft(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ManageFinance>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let mut errors = Vec::new();
     let cadence = form.text("cadence").parse::<Cadence>().ok();
     if cadence.is_none() {
@@ -136,7 +147,11 @@ impl ShowPage {
         match account {
             Account::Expenditure(centre) => format!("Expenditure {}", centre.as_str()),
             Account::Creditor(payee) => {
-                let name = self.advice.iter().find(|a| a.remittance.payee == *payee).map(|a| a.payee_name.as_str());
+                let name = self
+                    .advice
+                    .iter()
+                    .find(|a| a.remittance.payee == *payee)
+                    .map(|a| a.payee_name.as_str());
                 format!("Creditor {}", name.unwrap_or("(payee)"))
             }
         }
@@ -159,7 +174,12 @@ async fn show_page(
     let mut centres: Vec<CentreTotal> = Vec::new();
     for line in &lines {
         match centres.iter_mut().find(|c| c.cost_centre == line.cost_centre.as_str()) {
-            Some(total) => total.amount = total.amount.checked_add(line.amount).map_err(|e| AppError::Internal(e.to_string()))?,
+            Some(total) => {
+                total.amount = total
+                    .amount
+                    .checked_add(line.amount)
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+            }
             None => centres.push(CentreTotal {
                 cost_centre: line.cost_centre.as_str().to_owned(),
                 amount: line.amount,
@@ -285,7 +305,10 @@ pub async fn export(
         Ok(csv) => Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (header::CONTENT_DISPOSITION, format!("attachment; filename=\"payment-run-{id}.csv\"")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"payment-run-{id}.csv\""),
+                ),
             ],
             csv,
         )

@@ -261,7 +261,12 @@ pub fn read_terms(form: &FormData) -> Result<Terms, Vec<FieldError>> {
 
 /// POST /finance/agreements: creates an agreement from a signed placement
 /// agreement or an approved carer fee.
-pub async fn create(State(state): State<AppState>, chrome: Chrome, auth: Authorized<ManageFinance>, form: FormData) -> Result<Response, AppError> {
+pub async fn create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    auth: Authorized<ManageFinance>,
+    form: FormData,
+) -> Result<Response, AppError> {
     let terms = match read_terms(&form) {
         Ok(terms) => terms,
         Err(errors) => return list_page(&state, chrome, true, Filter::default(), errors).await,

@@ -180,7 +180,12 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
             Requires(P::ManageFinance),
             post(api::finance::add_rate),
         )
-        .add(M::GET, "/api/v1/carer-fees", Requires(P::ViewFinance), get(api::carer_fees::list_fees))
+        .add(
+            M::GET,
+            "/api/v1/carer-fees",
+            Requires(P::ViewFinance),
+            get(api::carer_fees::list_fees),
+        )
         .add(
             M::POST,
             "/api/v1/carer-fees",
@@ -255,7 +260,12 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
         )
         .add(M::GET, "/api/v1/forecast", Requires(P::ViewFinance), get(api::forecast::forecast))
         .add(M::GET, "/api/v1/budgets", Requires(P::ViewFinance), get(api::forecast::budgets))
-        .add(M::POST, "/api/v1/budgets", Requires(P::ManageFinance), post(api::forecast::set_budget))
+        .add(
+            M::POST,
+            "/api/v1/budgets",
+            Requires(P::ManageFinance),
+            post(api::forecast::set_budget),
+        )
         .add(M::GET, "/api/v1/recharges", Requires(P::ViewFinance), get(api::forecast::recharges))
         .add(M::GET, "/api/v1/frameworks", Requires(P::ViewProviders), get(api::frameworks::list))
         .add(

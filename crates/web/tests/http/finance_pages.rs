@@ -67,19 +67,42 @@ async fn an_officer_creates_an_agreement_and_changes_a_rate(db: TestDatabase) {
 
     let rates = format!("{page_path}/rates");
     let bad = app
-        .post_form(&rates, &mut fo, &csrf, &[("version", "1"), ("element", "core-fee"), ("weekly", "lots"), ("from", "2026-05-01")])
+        .post_form(
+            &rates,
+            &mut fo,
+            &csrf,
+            &[
+                ("version", "1"),
+                ("element", "core-fee"),
+                ("weekly", "lots"),
+                ("from", "2026-05-01"),
+            ],
+        )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Weekly rate:"));
-    let fields = [("element", "core-fee"), ("weekly", "770.00"), ("from", "2026-05-01"), ("reason", "Uplift")];
-    let changed = app.post_form(&rates, &mut fo, &csrf, &[&[("version", "1")][..], &fields].concat()).await;
+    let fields = [
+        ("element", "core-fee"),
+        ("weekly", "770.00"),
+        ("from", "2026-05-01"),
+        ("reason", "Uplift"),
+    ];
+    let changed = app
+        .post_form(&rates, &mut fo, &csrf, &[&[("version", "1")][..], &fields].concat())
+        .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
-    let stale = app.post_form(&rates, &mut fo, &csrf, &[&[("version", "1")][..], &fields].concat()).await;
+    let stale = app
+        .post_form(&rates, &mut fo, &csrf, &[&[("version", "1")][..], &fields].concat())
+        .await;
     assert_eq!(stale.status, StatusCode::CONFLICT);
     assert!(stale.body.contains("Someone else changed this agreement"));
 
     let csv = app.get("/finance/agreements/export.csv", &mut fo).await;
-    assert!(csv.body.starts_with("service_agreement_id,") && csv.body.contains("C1"), "{}", csv.body);
+    assert!(
+        csv.body.starts_with("service_agreement_id,") && csv.body.contains("C1"),
+        "{}",
+        csv.body
+    );
 }
 
 async fn a_run_goes_from_draft_to_export_with_a_second_person(db: TestDatabase) {
@@ -89,7 +112,9 @@ async fn a_run_goes_from_draft_to_export_with_a_second_person(db: TestDatabase) 
     let (mut fo, csrf) = signed_in(&app, "fiona", Role::FinanceOfficer).await;
     let (mut fa, fa_csrf) = signed_in(&app, "farid", Role::FinanceApprover).await;
 
-    let bad = app.post_form("/finance/runs", &mut fo, &csrf, &[("cadence", "monthly"), ("first", "31/02/2026")]).await;
+    let bad = app
+        .post_form("/finance/runs", &mut fo, &csrf, &[("cadence", "monthly"), ("first", "31/02/2026")])
+        .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let drafted = app
         .post_form("/finance/runs", &mut fo, &csrf, &[("cadence", "monthly"), ("first", "2026-10-01")])
@@ -101,7 +126,11 @@ async fn a_run_goes_from_draft_to_export_with_a_second_person(db: TestDatabase) 
     let calculated = app.post_form(&step("calculate"), &mut fo, &csrf, &[("version", "1")]).await;
     assert_eq!(calculated.status, StatusCode::SEE_OTHER);
     let shown = app.get(&run, &mut fo).await;
-    assert!(shown.body.contains("£3,100.00") && !shown.body.contains("Approve the run"), "{}", shown.body);
+    assert!(
+        shown.body.contains("£3,100.00") && !shown.body.contains("Approve the run"),
+        "{}",
+        shown.body
+    );
 
     let by_officer = app.post_form(&step("approve"), &mut fo, &csrf, &[("version", "2")]).await;
     assert_eq!(by_officer.status, StatusCode::FORBIDDEN);
@@ -138,13 +167,22 @@ async fn carer_fees_and_allowance_tables_name_bad_input(db: TestDatabase) {
             "/finance/allowances",
             &mut fo,
             &csrf,
-            &[("year_start", "2026-04-01"), ("bands", "0,4,175.00\nten,17,200"), ("fee_levels", "1,100.00")],
+            &[
+                ("year_start", "2026-04-01"),
+                ("bands", "0,4,175.00\nten,17,200"),
+                ("fee_levels", "1,100.00"),
+            ],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("Band line 2"), "{}", bad.body);
     let not_april = app
-        .post_form("/finance/allowances", &mut fo, &csrf, &[("year_start", "2026-05-01"), ("bands", "0,17,175.00")])
+        .post_form(
+            "/finance/allowances",
+            &mut fo,
+            &csrf,
+            &[("year_start", "2026-05-01"), ("bands", "0,17,175.00")],
+        )
         .await;
     assert!(not_april.body.contains("A table starts on 1 April"), "{}", not_april.body);
     let saved = app
@@ -152,12 +190,21 @@ async fn carer_fees_and_allowance_tables_name_bad_input(db: TestDatabase) {
             "/finance/allowances",
             &mut fo,
             &csrf,
-            &[("year_start", "2026-04-01"), ("bands", "0,4,175.00\n5,17,200.00"), ("fee_levels", "1,100.00")],
+            &[
+                ("year_start", "2026-04-01"),
+                ("bands", "0,4,175.00\n5,17,200.00"),
+                ("fee_levels", "1,100.00"),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let again = app
-        .post_form("/finance/allowances", &mut fo, &csrf, &[("year_start", "2026-04-01"), ("bands", "0,17,1.00")])
+        .post_form(
+            "/finance/allowances",
+            &mut fo,
+            &csrf,
+            &[("year_start", "2026-04-01"), ("bands", "0,17,1.00")],
+        )
         .await;
     assert!(again.body.contains("tables are never edited"), "{}", again.body);
     let fee = app.post_form("/finance/carer-fees", &mut fo, &csrf, &[("fee_level", "x")]).await;
