@@ -53,6 +53,22 @@ pub enum Permission {
     /// Approve what another person prepared: payment runs and carer fees
     /// (the checker for the finance officer).
     ApprovePayments,
+    /// See the controls library, control exceptions, assurance by area, and
+    /// internal audit engagements, findings and action plans.
+    ViewAssurance,
+    /// Assign control exceptions and resolve them with evidence (managers
+    /// and officers who own the controls; never the auditors who test them).
+    WorkOnExceptions,
+    /// Plan and conduct internal audits: engagements, samples, workpapers,
+    /// findings and opinions, and follow-ups (internal auditors).
+    ConductAudits,
+    /// Respond to audit findings and update the actions one owns.
+    RespondToAudits,
+    /// Keep committee meetings, agendas and resolutions, and generate the
+    /// committee pack (aggregate figures only).
+    ClerkCommittees,
+    /// Record staff training (course, date, expiry).
+    ManageTraining,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -65,7 +81,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 25] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
@@ -81,6 +97,12 @@ impl Permission {
         Permission::ViewFinance,
         Permission::ManageFinance,
         Permission::ApprovePayments,
+        Permission::ViewAssurance,
+        Permission::WorkOnExceptions,
+        Permission::ConductAudits,
+        Permission::RespondToAudits,
+        Permission::ClerkCommittees,
+        Permission::ManageTraining,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -122,6 +144,32 @@ impl Permission {
             Permission::ViewFinance => &[FinanceOfficer, FinanceApprover, HeadOfService, Director, InternalAuditor],
             Permission::ManageFinance => &[FinanceOfficer],
             Permission::ApprovePayments => &[FinanceApprover],
+            Permission::ViewAssurance => &[
+                TeamManager,
+                GatewayOfficer,
+                CommissioningOfficer,
+                FinanceOfficer,
+                FinanceApprover,
+                HeadOfService,
+                Director,
+                InternalAuditor,
+            ],
+            // Auditors test the controls; putting exceptions right is the
+            // management's job, so auditors cannot resolve them.
+            Permission::WorkOnExceptions => &[TeamManager, GatewayOfficer, CommissioningOfficer, FinanceOfficer, HeadOfService],
+            Permission::ConductAudits => &[InternalAuditor],
+            Permission::RespondToAudits => &[
+                TeamManager,
+                GatewayOfficer,
+                CommissioningOfficer,
+                FinanceOfficer,
+                FinanceApprover,
+                HeadOfService,
+                Director,
+            ],
+            // Packs hold aggregates only, so the clerk need not see children.
+            Permission::ClerkCommittees => &[InternalAuditor, Director, Administrator],
+            Permission::ManageTraining => &[TeamManager, HeadOfService, Administrator],
             // Commissioners plan sufficiency from the aggregate picture.
             Permission::ViewAggregates => &[
                 HeadOfService,
@@ -175,11 +223,23 @@ mod tests {
             vec![
                 Permission::UseHearth,
                 Permission::ManageMatrix,
+                Permission::ClerkCommittees,
+                Permission::ManageTraining,
                 Permission::ManageUsers,
                 Permission::ManageApiTokens,
                 Permission::ViewAuditTrail
             ]
         );
+    }
+
+    #[test]
+    fn auditors_test_controls_but_never_resolve_their_exceptions() {
+        assert!(Permission::ViewAssurance.is_granted_to(InternalAuditor));
+        assert!(Permission::ConductAudits.is_granted_to(InternalAuditor));
+        assert!(!Permission::WorkOnExceptions.is_granted_to(InternalAuditor));
+        assert!(!Permission::RespondToAudits.is_granted_to(InternalAuditor));
+        assert!(!Permission::RecordChildren.is_granted_to(InternalAuditor));
+        assert!(!Permission::ManageFinance.is_granted_to(InternalAuditor));
     }
 
     #[test]

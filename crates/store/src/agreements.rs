@@ -313,12 +313,21 @@ pub async fn set_signature(
         .signature
         .may_become(status)
         .map_err(|message| StoreError::Invalid(vec![("signature", message)]))?;
-    let done = sqlx::query("UPDATE placement_agreements SET signature_status = $1, version = version + 1 WHERE id = $2 AND version = $3")
-        .bind(status.code())
-        .bind(id)
-        .bind(version)
-        .execute(cmd.conn())
-        .await?;
+    // The day both parties had signed is kept: a control asks whether an
+    // agreement was signed by the placement's start.
+    let signed_on = (status == SignatureStatus::FullySigned && before.signature != SignatureStatus::FullySigned)
+        .then(|| date_text(kernel::uk_local_date(cmd.at())));
+    let done = sqlx::query(
+        "UPDATE placement_agreements SET signature_status = $1, version = version + 1,
+             fully_signed_on = COALESCE(fully_signed_on, $4)
+         WHERE id = $2 AND version = $3",
+    )
+    .bind(status.code())
+    .bind(id)
+    .bind(version)
+    .bind(signed_on)
+    .execute(cmd.conn())
+    .await?;
     StoreError::unless_changed(&done, "agreement")?;
     cmd.record(Change::new(
         "agreement.signature",

@@ -77,6 +77,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "care_finance",
         source: include_str!("../migrations/0010_care_finance.sql"),
     },
+    Migration {
+        version: 11,
+        name: "assurance",
+        source: include_str!("../migrations/0011_assurance.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

@@ -17,6 +17,7 @@ const DOMAIN_CRATES: &[&str] = &[
     "gateway",
     "placements",
     "compliance",
+    "assurance",
 ];
 
 /// Dependencies a domain crate must never have.
