@@ -48,7 +48,7 @@ pub async fn checklist(conn: &mut AnyConnection) -> Result<Vec<StoredItem>, Stor
         .collect()
 }
 
-fn items(stored: &[StoredItem]) -> Vec<ChecklistItem> {
+pub(crate) fn items(stored: &[StoredItem]) -> Vec<ChecklistItem> {
     stored.iter().map(|s| s.item.clone()).collect()
 }
 

@@ -27,6 +27,8 @@ pub mod child_records;
 pub mod children;
 mod command;
 pub mod consortium;
+pub mod control_facts;
+pub mod controls;
 mod db;
 pub mod deadlines;
 mod error;
