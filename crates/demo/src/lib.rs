@@ -21,4 +21,5 @@ mod plan_staff;
 mod random;
 
 pub use load::{load, LoadReport};
+pub use load_finance::go_live;
 pub use plan::{plan, ChildPlan, County, Options, PlacementPlan, StaffPlan, TeamPlan};

@@ -48,7 +48,7 @@ pub async fn load_finance(store: &Store, clock: &dyn Clock, county: &County, use
         demo_officer: *demo_officer,
     };
     let mut random = Random::new(county.seed ^ STREAM);
-    let go_live = first_of_month(county.today - Duration::days(365));
+    let go_live = go_live(county.today);
     load_tables(store, clock, staff.officer, go_live).await?;
     load_fees(store, clock, &staff, &mut random, county.today).await?;
     load_agreements(store, clock, staff.officer, go_live, county.today).await?;
@@ -188,6 +188,13 @@ async fn load_budgets(store: &Store, clock: &dyn Clock, officer: UserId, heads: 
     }
     cmd.commit().await?;
     Ok(())
+}
+
+/// The day the demo council started using Hearth: the first of the month
+/// a year ago. Runs start then, and the decision controls test placements
+/// made from then on.
+pub fn go_live(today: Date) -> Date {
+    first_of_month(today - Duration::days(365))
 }
 
 fn first_of_month(day: Date) -> Date {

@@ -43,6 +43,14 @@ pub struct Settings {
     pub high_cost_threshold_pounds: i64,
     /// How often high-cost placements are reviewed, in months.
     pub high_cost_review_months: u32,
+    /// The day Hearth went live (YYYY-MM-DD): the controls on placement
+    /// decisions (Gateway approval, ratification, signed agreements) test
+    /// placements from then on. Empty: every placement.
+    pub controls_from: Option<String>,
+    /// The council's opinion scale for assurance by area, best first, e.g.
+    /// `[{ name = "Substantial", up_to_bp = 200 }, …, { name = "No assurance" }]`
+    /// (thresholds are exception rates in basis points; the last has none).
+    pub opinion_scale: Option<Vec<assurance::opinion::Level>>,
     /// The address people use to reach Hearth, for links in emails.
     pub public_url: String,
     /// An SMTP relay for notification emails; without one they go to `outbox_path`.
@@ -73,6 +81,8 @@ impl Default for Settings {
             placement_needs_working_days: 10,
             high_cost_threshold_pounds: 5_000,
             high_cost_review_months: 3,
+            controls_from: None,
+            opinion_scale: None,
             public_url: "http://127.0.0.1:8080".to_owned(),
             smtp_host: None,
             smtp_port: 25,
@@ -184,6 +194,18 @@ impl Settings {
         config.login_window = Duration::minutes(self.login_window_minutes);
         config.timescales = self.timescales()?;
         config.placement_needs_working_days = self.placement_needs_working_days;
+        config.controls.decisions_from = self
+            .controls_from
+            .as_deref()
+            .map(|day| {
+                time::Date::parse(day, time::macros::format_description!("[year]-[month]-[day]"))
+                    .map_err(|_| anyhow::anyhow!("configuration: controls_from: give a date as YYYY-MM-DD, not {day}"))
+            })
+            .transpose()?;
+        if let Some(levels) = &self.opinion_scale {
+            config.opinion_scale = assurance::opinion::Scale::new(levels.clone())
+                .map_err(|e| anyhow::anyhow!("configuration: opinion_scale: {e}"))?;
+        }
         config.high_cost = gateway::high_cost::Policy {
             weekly_threshold: kernel::Money::from_pounds(self.high_cost_threshold_pounds),
             interval_months: self.high_cost_review_months,

@@ -11,9 +11,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
-use kernel::Clock;
 use store::notifications::OutgoingEmail;
-use store::Store;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
@@ -33,10 +31,16 @@ pub struct Report {
     pub chased: usize,
     /// New commissioning alerts (agreements ending, accreditation expiring).
     pub alerted: usize,
+    /// Exceptions found by the controls pass, when one was due.
+    pub control_exceptions: Option<usize>,
 }
 
 /// Runs every job once.
-pub async fn run_once(store: &Store, clock: &dyn Clock, mailer: &Mailer, public_url: &str) -> anyhow::Result<Report> {
+pub async fn run_once(state: &web::AppState, mailer: &Mailer, public_url: &str) -> anyhow::Result<Report> {
+    let (store, clock) = (&state.store, state.clock.as_ref());
+    // The controls library runs over all data at most hourly: often enough
+    // for managers to see exceptions the day they arise.
+    let controls = web::assurance_pass::run_if_due(state, time::Duration::hours(1)).await?;
     let mut cmd = store.begin(authz::Actor::System, clock).await?;
     let chased = store::request_steps::chase_ratifications(&mut cmd, clock.today()).await?;
     let alerted = store::alerts::commissioning(store, &mut cmd, clock.today()).await?;
@@ -53,16 +57,21 @@ pub async fn run_once(store: &Store, clock: &dyn Clock, mailer: &Mailer, public_
             Err(error) => tracing::warn!(notification = email.notification, error = %error, "email not sent"),
         }
     }
-    Ok(Report { emailed, chased, alerted })
+    Ok(Report {
+        emailed,
+        chased,
+        alerted,
+        control_exceptions: controls.map(|pass| pass.exceptions),
+    })
 }
 
 /// Runs the jobs every `every` until the process ends.
-pub fn spawn(store: Store, clock: std::sync::Arc<dyn Clock>, mailer: Mailer, public_url: String, every: Duration) {
+pub fn spawn(state: web::AppState, mailer: Mailer, public_url: String, every: Duration) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(every);
         loop {
             interval.tick().await;
-            if let Err(error) = run_once(&store, clock.as_ref(), &mailer, &public_url).await {
+            if let Err(error) = run_once(&state, &mailer, &public_url).await {
                 tracing::warn!(error = %error, "background jobs failed; retrying at the next tick");
             }
         }

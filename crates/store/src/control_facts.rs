@@ -123,16 +123,26 @@ fn covering(requests: &[RequestFact], start: Date) -> Option<f::GatewayApproval>
     })
 }
 
-/// Place codes for "other arrangements" (unregulated): semi-independent
-/// living before supported accommodation was regulated, and other placements.
-const UNREGULATED_PLACE_CODES: [&str; 3] = ["H5", "P2", "Z1"];
+/// Whether a placement is in a regulated setting, by the Gateway's own
+/// rule: bespoke and "other" arrangements are unregulated unless their
+/// setting's registration permits placements.
+fn regulated(category: placements::PlacementCategory, setting: Option<(String, String)>) -> bool {
+    use placements::PlacementCategory::{Bespoke, Other};
+    let registered = setting.is_some_and(|(status, kind)| {
+        match (status.parse::<providers::register::RegistrationStatus>(), kind.parse()) {
+            (Ok(status), Ok(kind)) => status.permits_placement(kind),
+            _ => false,
+        }
+    });
+    !matches!(category, Bespoke | Other) || registered
+}
 
 async fn placements(conn: &mut AnyConnection, home_authority: &str) -> Result<Vec<f::Placement>, StoreError> {
     let requests = requests_by_child(&mut *conn).await?;
     let rows = sqlx::query(
-        "SELECT p.id, p.child_id, p.start_date, p.end_date, p.category, p.provider_id, pr.provider_type, p.place_code,
+        "SELECT p.id, p.child_id, p.start_date, p.end_date, p.category, p.provider_id, pr.provider_type, s.registration_status,
                 s.local_authority, p.weekly_cost_pence, m.officer_id,
-                (SELECT MAX(h.reviewed_on) FROM high_cost_reviews h WHERE h.placement_id = p.id)
+                (SELECT MAX(h.reviewed_on) FROM high_cost_reviews h WHERE h.placement_id = p.id), s.setting_type
          FROM placements p LEFT JOIN providers pr ON pr.id = p.provider_id LEFT JOIN settings s ON s.id = p.setting_id
          LEFT JOIN monitoring_assignments m ON m.placement_id = p.id ORDER BY p.id",
     )
@@ -148,7 +158,10 @@ async fn placements(conn: &mut AnyConnection, home_authority: &str) -> Result<Ve
                 .try_get::<Option<String>, _>(6)?
                 .is_some_and(|t| t.parse::<providers::ProviderType>().is_ok_and(|t| t.is_external()));
             let category: placements::PlacementCategory = row.try_get::<String, _>(4)?.parse().map_err(StoreError::corrupt)?;
-            let place_code: String = row.try_get(7)?;
+            let setting = match (row.try_get::<Option<String>, _>(7)?, row.try_get::<Option<String>, _>(12)?) {
+                (Some(status), Some(kind)) => Some((status, kind)),
+                _ => None,
+            };
             Ok(f::Placement {
                 id: PlacementId::new(row.try_get(0)?),
                 child: ChildId::new(child),
@@ -157,7 +170,7 @@ async fn placements(conn: &mut AnyConnection, home_authority: &str) -> Result<Ve
                 category,
                 provider: row.try_get::<Option<i64>, _>(5)?.map(ProviderId::new),
                 external,
-                regulated: category != placements::PlacementCategory::Other && !UNREGULATED_PLACE_CODES.contains(&place_code.as_str()),
+                regulated: regulated(category, setting),
                 out_of_area: row
                     .try_get::<Option<String>, _>(8)?
                     .is_some_and(|la| !la.eq_ignore_ascii_case(home_authority)),

@@ -85,6 +85,42 @@ pub async fn parse_multipart(bytes: Bytes, boundary: &str) -> Result<FormData, A
     Ok(FormData(pairs))
 }
 
+/// A file from a multipart form, kept as bytes with the name and media
+/// type the browser sent (evidence such as PDFs and images is not text).
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    pub field: String,
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Reads a whole multipart body keeping files as bytes: fields sent with a
+/// file name are uploads, the rest are the form. Nothing is refused for
+/// not being text, so the CSRF check can read the token of any upload.
+pub async fn parse_multipart_uploads(bytes: Bytes, boundary: &str) -> Result<(FormData, Vec<Upload>), AppError> {
+    let unreadable = |_| AppError::invalid("form", "the form could not be read");
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let (mut pairs, mut uploads) = (Vec::new(), Vec::new());
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(|m| m.to_string()).unwrap_or_default();
+        let data = field.bytes().await.map_err(unreadable)?;
+        match file_name {
+            Some(file_name) => uploads.push(Upload {
+                field: name,
+                file_name,
+                content_type,
+                bytes: data.to_vec(),
+            }),
+            None => pairs.push((name, String::from_utf8_lossy(&data).into_owned())),
+        }
+    }
+    Ok((FormData(pairs), uploads))
+}
+
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = AppError;
 

@@ -10,6 +10,7 @@
 mod accounts;
 pub mod api;
 pub mod assets;
+pub mod assurance_pass;
 pub mod auth;
 mod csv;
 mod error;
@@ -52,6 +53,10 @@ pub struct WebConfig {
     pub matrix: gateway::matrix::Matrix,
     /// Which placements count as high-cost, and how often they are reviewed.
     pub high_cost: gateway::high_cost::Policy,
+    /// The controls' thresholds (grace days, the high-cost line, ages).
+    pub controls: assurance::Settings,
+    /// The council's opinion scale for assurance by area.
+    pub opinion_scale: assurance::opinion::Scale,
     /// The council's own area, as settings record their local authority:
     /// a setting elsewhere makes a placement out of area.
     pub home_authority: String,
@@ -72,6 +77,8 @@ impl WebConfig {
             placement_needs_working_days: 10,
             matrix: gateway::matrix::Matrix::standard(),
             high_cost: gateway::high_cost::Policy::default(),
+            controls: assurance::Settings::default(),
+            opinion_scale: assurance::opinion::Scale::default(),
             home_authority: council_name.trim_end_matches(" Council").to_owned(),
         }
     }

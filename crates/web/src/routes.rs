@@ -36,6 +36,10 @@ pub enum Access {
     Public,
     /// A signed-in caller holding the permission.
     Requires(Permission),
+    /// A signed-in caller holding any of the permissions: committee pages,
+    /// read by members (aggregates) and by clerks, who may be
+    /// administrators holding no other view.
+    RequiresAny(&'static [Permission]),
 }
 
 /// One row of the route table.
@@ -71,6 +75,11 @@ async fn enforce(State(access): State<Access>, request: Request, next: Next) -> 
         Access::Requires(permission) => match request.extensions().get::<Authenticated>() {
             None => sign_in_redirect(&request),
             Some(auth) if auth.principal.holds(permission) => next.run(request).await,
+            Some(_) => AppError::Forbidden.into_response(),
+        },
+        Access::RequiresAny(permissions) => match request.extensions().get::<Authenticated>() {
+            None => sign_in_redirect(&request),
+            Some(auth) if permissions.iter().any(|p| auth.principal.holds(*p)) => next.run(request).await,
             Some(_) => AppError::Forbidden.into_response(),
         },
     }

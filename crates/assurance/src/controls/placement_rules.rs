@@ -39,8 +39,8 @@ pub(super) fn timeliness(done: Option<Date>, due: Date, today: Date) -> Timeline
 /// GK-01. Tests every non-emergency placement that has started. Raises an
 /// exception when there is no Gateway approval, or the approval is dated
 /// after the placement's start; `since` is the start.
-pub(super) fn gateway_approval(snapshot: &Snapshot, _: &Settings, placement: At<'_, Placement>) -> Outcome {
-    if placement.emergency || !placement.has_started(snapshot.today()) {
+pub(super) fn gateway_approval(snapshot: &Snapshot, settings: &Settings, placement: At<'_, Placement>) -> Outcome {
+    if placement.emergency || !placement.has_started(snapshot.today()) || !settings.tests_decision_on(placement.start) {
         return Outcome::NotTested;
     }
     let start = placement.start;
@@ -63,7 +63,7 @@ pub(super) fn gateway_approval(snapshot: &Snapshot, _: &Settings, placement: At<
 /// before start + days); an exception when it was ratified later or is
 /// still unratified after that day, `since` the day after it was due.
 pub(super) fn emergency_ratified(snapshot: &Snapshot, settings: &Settings, placement: At<'_, Placement>) -> Outcome {
-    if !placement.emergency || !placement.has_started(snapshot.today()) {
+    if !placement.emergency || !placement.has_started(snapshot.today()) || !settings.tests_decision_on(placement.start) {
         return Outcome::NotTested;
     }
     let due = days_after(placement.start, settings.ratification_days);
@@ -181,7 +181,7 @@ pub fn sixteenth_birthday(date_of_birth: Date) -> Date {
 /// is later, or there is none once that day has passed; `since` the day
 /// after it was due.
 pub(super) fn agreement_signed(snapshot: &Snapshot, settings: &Settings, placement: At<'_, Placement>) -> Outcome {
-    if !placement.external || !placement.has_started(snapshot.today()) {
+    if !placement.external || !placement.has_started(snapshot.today()) || !settings.tests_decision_on(placement.start) {
         return Outcome::NotTested;
     }
     let due = days_after(placement.start, settings.agreement_grace_days);

@@ -35,6 +35,20 @@ pub struct Settings {
     /// setting; `None` where no such ban applies (default: England's,
     /// [`ENGLAND_UNREGULATED_BAN_FROM`]).
     pub unregulated_under_16_from: Option<Date>,
+    /// The first day of placements the decision controls (Gateway
+    /// approval, ratification, signed agreement) test: the day Hearth went
+    /// live. Placements made before then were decided under the old
+    /// process and are not this system's evidence (default: none, every
+    /// placement).
+    pub decisions_from: Option<Date>,
+}
+
+impl Settings {
+    /// Whether a placement starting on `start` is one the decision
+    /// controls test.
+    pub fn tests_decision_on(&self, start: Date) -> bool {
+        self.decisions_from.is_none_or(|from| start >= from)
+    }
 }
 
 impl Default for Settings {
@@ -46,6 +60,7 @@ impl Default for Settings {
             invoice_exception_days: 30,
             ratification_days: 5,
             unregulated_under_16_from: Some(ENGLAND_UNREGULATED_BAN_FROM),
+            decisions_from: None,
         }
     }
 }

@@ -53,6 +53,21 @@ fn gk01_placement_without_gateway_approval_fires() {
 }
 
 #[test]
+fn decision_controls_skip_placements_made_before_go_live() {
+    let unapproved = Placement {
+        gateway: None,
+        ..placement(1, 1, START)
+    };
+    let live_from = |day| Settings {
+        decisions_from: Some(day),
+        ..Settings::default()
+    };
+    let facts = || with_placements(vec![unapproved.clone()]);
+    assert!(run_with(ControlId::Gk01, facts(), &live_from(START + days(1))).is_empty());
+    assert_eq!(run_with(ControlId::Gk01, facts(), &live_from(START)).len(), 1);
+}
+
+#[test]
 fn gk01_leaves_emergencies_and_future_placements_to_others() {
     let emergency = Placement {
         gateway: None,

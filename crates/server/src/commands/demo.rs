@@ -36,20 +36,22 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: DemoArgs) -> 
     for (username, role) in &report.demo_accounts {
         println!("  {username:<24} {role}");
     }
+    let mut config = settings.web_config()?;
+    config.demo_accounts = report.demo_accounts.clone();
+    config.controls.decisions_from = Some(demo::go_live(options.today));
+    let state = web::AppState::new(store, clock, settings.calendar()?, config);
+    let pass = web::assurance_pass::run_pass(&state).await?;
+    println!("The controls library found {} exceptions.", pass.exceptions);
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
-    let mut config = settings.web_config()?;
-    config.demo_accounts = report.demo_accounts.clone();
     let bind = args.bind.unwrap_or_else(|| settings.bind.clone());
     crate::jobs::spawn(
-        store.clone(),
-        clock.clone(),
+        state.clone(),
         settings.mailer(),
         settings.public_url.clone(),
         std::time::Duration::from_secs(60),
     );
-    let state = web::AppState::new(store, clock, settings.calendar()?, config);
     super::serve::serve(state, &bind, &url.to_string()).await?;
     Ok(ExitCode::SUCCESS)
 }

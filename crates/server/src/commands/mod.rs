@@ -41,9 +41,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Jobs(crate::cli::JobsCommand::Run(args)) => {
             let url = settings.database_url(args.database.as_deref())?;
             let store = store::Store::open(&url, clock.as_ref()).await?;
-            let report = crate::jobs::run_once(&store, clock.as_ref(), &settings.mailer(), &settings.public_url).await?;
+            let state = web::AppState::new(store, clock, settings.calendar()?, settings.web_config()?);
+            let report = crate::jobs::run_once(&state, &settings.mailer(), &settings.public_url).await?;
+            let controls = report
+                .control_exceptions
+                .map_or_else(|| "controls ran within the hour".to_owned(), |n| format!("controls found {n} exceptions"));
             println!(
-                "emailed {} notifications; chased {} emergency placements; raised {} commissioning alerts",
+                "emailed {} notifications; chased {} emergency placements; raised {} commissioning alerts; {controls}",
                 report.emailed, report.chased, report.alerted
             );
             Ok(ExitCode::SUCCESS)

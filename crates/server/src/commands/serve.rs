@@ -14,14 +14,13 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: ServeArgs) ->
     let url = settings.database_url(args.db.database.as_deref())?;
     let store = store::Store::open(&url, clock.as_ref()).await?;
     let bind = args.bind.unwrap_or_else(|| settings.bind.clone());
+    let state = web::AppState::new(store, clock, settings.calendar()?, settings.web_config()?);
     crate::jobs::spawn(
-        store.clone(),
-        clock.clone(),
+        state.clone(),
         settings.mailer(),
         settings.public_url.clone(),
         std::time::Duration::from_secs(60),
     );
-    let state = web::AppState::new(store, clock, settings.calendar()?, settings.web_config()?);
     serve(state, &bind, &url.to_string()).await?;
     Ok(ExitCode::SUCCESS)
 }

@@ -25,8 +25,10 @@ pub const FIELD: &str = "csrf_token";
 /// The header alternative, for forms posted by script.
 pub const HEADER: &str = "x-csrf-token";
 
-/// Largest form body accepted by page routes.
-const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+/// Largest form body accepted by page routes: room for a 5 MB workpaper
+/// file and its form (routes still cap their own bodies at 2 MB unless
+/// they raise the limit, as the workpaper upload does).
+const MAX_FORM_BYTES: usize = 6 * 1024 * 1024;
 
 pub async fn protect(mut request: Request, next: Next) -> Response {
     if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/assets/") {
@@ -113,10 +115,10 @@ async fn check_token(request: Request, expected: &str) -> Result<Request, AppErr
         .await
         .map_err(|_| AppError::invalid("form", "the form is too large"))?;
     let submitted = match boundary {
-        Some(boundary) => crate::form::parse_multipart(bytes.clone(), &boundary)
+        Some(boundary) => crate::form::parse_multipart_uploads(bytes.clone(), &boundary)
             .await
             .ok()
-            .map(|form| form.text(FIELD))
+            .map(|(form, _)| form.text(FIELD))
             .filter(|token| !token.is_empty()),
         None => form_urlencoded::parse(&bytes)
             .find(|(key, _)| key == FIELD)

@@ -50,6 +50,7 @@ fn actual(access: Access) -> Who {
     match access {
         Access::Public => Who::Public,
         Access::Requires(permission) => Who::Roles(permission.roles().iter().copied().collect()),
+        Access::RequiresAny(permissions) => Who::Roles(permissions.iter().flat_map(|p| p.roles().iter().copied()).collect()),
     }
 }
 
