@@ -93,9 +93,19 @@ pub async fn load_commissioning(
 
     let current = store::agreements::without_agreement(store, today).await?;
     let mut cmd = store.begin(Actor::User(officer), clock).await?;
-    let approve = load_agreements(&mut cmd, &mut random, today, &current, &can).await?;
+    let mut signed_later = Vec::new();
+    let approve = load_agreements(&mut cmd, &mut random, today, &current, &can, &mut signed_later).await?;
     load_monitoring(&mut cmd, &mut random, today, &current, &placed, officer, &can).await?;
     cmd.commit().await?;
+    signed_later.sort_by_key(|(_, on)| *on);
+    for group in signed_later.chunk_by(|a, b| a.1 == b.1) {
+        let clock = kernel::FixedClock::on_date(group[0].1);
+        let mut cmd = store.begin(Actor::User(officer), &clock).await?;
+        for (id, _) in group {
+            store::agreements::set_signature(&mut cmd, &can, *id, 1, contracts::agreements::SignatureStatus::FullySigned).await?;
+        }
+        cmd.commit().await?;
+    }
 
     if let (Some(variation), Some(approver)) = (approve, holders(county, user_ids, Role::FinanceApprover).first()) {
         let mut cmd = store.begin(Actor::User(*approver), clock).await?;

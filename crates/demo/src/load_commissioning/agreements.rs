@@ -21,13 +21,16 @@ use crate::random::Random;
 use super::{days, score, Placed, HOME_AUTHORITY};
 
 /// Agreements for about four in five current external placements; returns
-/// a variation for a second person to approve.
+/// a variation for a second person to approve. Agreements for placements
+/// made since Hearth went live are signed by both parties on their own
+/// day, so they are left in `signed_later` with that day.
 pub(super) async fn load_agreements(
     cmd: &mut Command,
     random: &mut Random,
     today: Date,
     current: &[Unagreed],
     can: &Can<Commission>,
+    signed_later: &mut Vec<(i64, Date)>,
 ) -> Result<Option<i64>, StoreError> {
     const REASONS: [(SpotReason, u64); 6] = [
         (SpotReason::NoFrameworkVacancy, 40),
@@ -108,7 +111,13 @@ pub(super) async fn load_agreements(
                 SignatureStatus::Draft,
             ][random.weighted(&[75, 10, 8, 7])]
         };
-        if status != SignatureStatus::Draft {
+        let go_live = crate::load_finance::go_live(today);
+        if status == SignatureStatus::FullySigned && unagreed.start >= go_live {
+            // Signed on its own day, mostly before the child moved in; a
+            // few late (the contracts control then finds them).
+            let offset = if random.chance(88) { -random.between(1, 6) } else { random.between(3, 20) };
+            signed_later.push((id, (unagreed.start + days(offset)).min(today)));
+        } else if status != SignatureStatus::Draft {
             store::agreements::set_signature(cmd, can, id, 1, status).await?;
         }
         made.push((id, unagreed.start, end, unagreed.weekly_cost));
