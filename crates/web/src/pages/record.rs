@@ -110,6 +110,8 @@ struct RecordPage {
     /// there when the provider is not accredited).
     providers: Vec<store::providers::Provider>,
     need_codes: Vec<Choice>,
+    /// Open control exceptions about this child, for those who see assurance.
+    control_exceptions: Vec<store::controls::StoredException>,
     ceased_codes: Vec<Choice>,
     change_codes: Vec<Choice>,
     relationship_codes: Vec<Choice>,
@@ -233,6 +235,11 @@ async fn build(
         provider_codes: choices(state, "place-provider"),
         providers: store::providers::list(&state.store).await?,
         need_codes: choices(state, "category-of-need"),
+        control_exceptions: if principal.holds(authz::Permission::ViewAssurance) {
+            store::controls::open_for_child(&state.store, id).await?
+        } else {
+            Vec::new()
+        },
         ceased_codes: choices(state, "reason-ceased"),
         change_codes: choices(state, "reason-place-change"),
         relationship_codes: choices(state, "relationship"),
