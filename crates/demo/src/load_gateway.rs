@@ -291,7 +291,18 @@ fn approvals_behind_placements(
             if placement.start < go_live || placement.start > county.today || (n + k) % 12 == 5 {
                 continue;
             }
-            let mut request = loaded(county, child, *id, user_ids[child.worker], n + k, S::Approved, matrix, &[], &[], approvers);
+            let mut request = loaded(
+                county,
+                child,
+                *id,
+                user_ids[child.worker],
+                n + k,
+                S::Approved,
+                matrix,
+                &[],
+                &[],
+                approvers,
+            );
             let decided = placement.start - Duration::days(3 + (n as i64 % 4));
             request.submitted_on = Some(decided - Duration::days(9));
             request.decided_on = Some(decided);

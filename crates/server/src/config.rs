@@ -203,8 +203,8 @@ impl Settings {
             })
             .transpose()?;
         if let Some(levels) = &self.opinion_scale {
-            config.opinion_scale = assurance::opinion::Scale::new(levels.clone())
-                .map_err(|e| anyhow::anyhow!("configuration: opinion_scale: {e}"))?;
+            config.opinion_scale =
+                assurance::opinion::Scale::new(levels.clone()).map_err(|e| anyhow::anyhow!("configuration: opinion_scale: {e}"))?;
         }
         config.high_cost = gateway::high_cost::Policy {
             weekly_threshold: kernel::Money::from_pounds(self.high_cost_threshold_pounds),

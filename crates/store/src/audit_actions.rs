@@ -148,7 +148,9 @@ pub async fn add_update(
     update: &ActionUpdate,
 ) -> Result<(), StoreError> {
     if who.actor != can.actor() || who.actor != cmd.actor() {
-        return Err(StoreError::Rejected(vec!["the update must be made by the person signed in".to_owned()]));
+        return Err(StoreError::Rejected(vec![
+            "the update must be made by the person signed in".to_owned()
+        ]));
     }
     let today = uk_local_date(cmd.at());
     let before = action(cmd.conn(), action_id, today).await?;
@@ -159,7 +161,10 @@ pub async fn add_update(
         ));
     }
     if update.completed && update.revised_target.is_some() {
-        return Err(invalid("revised_target", "Leave the revised date empty when the action is complete"));
+        return Err(invalid(
+            "revised_target",
+            "Leave the revised date empty when the action is complete",
+        ));
     }
     if update.revised_target.is_some_and(|to| to < today) {
         return Err(invalid("revised_target", "A revised target cannot be in the past"));
@@ -196,8 +201,14 @@ pub async fn add_update(
     StoreError::unless_changed(&done, "audit action")?;
     let before_image = serde_json::json!({ "target": before.target, "completed_on": before.completed_on });
     let after = serde_json::json!({ "update": update, "target": domain.target(), "completed_on": domain.completed_on });
-    cmd.record(Change::new("audit_action.updated", "audit action", action_id, Some(&before_image), Some(&after)))
-        .await?;
+    cmd.record(Change::new(
+        "audit_action.updated",
+        "audit action",
+        action_id,
+        Some(&before_image),
+        Some(&after),
+    ))
+    .await?;
     Ok(())
 }
 

@@ -140,8 +140,14 @@ pub async fn record(cmd: &mut Command, _can: &Can<ConductAudits>, engagement_id:
             .await?;
     }
     let after = serde_json::json!({ "engagement_id": engagement_id, "finding": new, "controls": controls });
-    cmd.record(Change::new("audit_finding.recorded", "audit finding", id, None::<&()>, Some(&after)))
-        .await?;
+    cmd.record(Change::new(
+        "audit_finding.recorded",
+        "audit finding",
+        id,
+        None::<&()>,
+        Some(&after),
+    ))
+    .await?;
     Ok(id)
 }
 

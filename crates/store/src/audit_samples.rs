@@ -136,10 +136,10 @@ async fn population(conn: &mut AnyConnection, definition: &PopulationDefinition)
     let from = definition.from.map(date_text).unwrap_or_default();
     let to = definition.to.map(date_text).unwrap_or_default();
     let query = match definition.kind {
-        PopulationKind::Placements => sqlx::query(
-            "SELECT id, category FROM placements WHERE start_date <= $1 AND (end_date IS NULL OR end_date > $1) ORDER BY id",
-        )
-        .bind(as_of),
+        PopulationKind::Placements => {
+            sqlx::query("SELECT id, category FROM placements WHERE start_date <= $1 AND (end_date IS NULL OR end_date > $1) ORDER BY id")
+                .bind(as_of)
+        }
         PopulationKind::PaymentLines => sqlx::query(
             "SELECT l.id, l.cost_centre FROM payment_lines l JOIN payment_runs r ON r.id = l.run_id
              WHERE r.released_at IS NOT NULL AND substr(r.released_at, 1, 10) <= $1 AND l.first_day >= $2 AND l.first_day <= $3

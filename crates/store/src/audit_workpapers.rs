@@ -145,8 +145,14 @@ pub async fn add(cmd: &mut Command, _can: &Can<ConductAudits>, engagement_id: i6
             "sha256": hex::encode(Sha256::digest(bytes)),
         })),
     });
-    cmd.record(Change::new("audit_workpaper.added", "audit workpaper", id, None::<&()>, Some(&after)))
-        .await?;
+    cmd.record(Change::new(
+        "audit_workpaper.added",
+        "audit workpaper",
+        id,
+        None::<&()>,
+        Some(&after),
+    ))
+    .await?;
     Ok(id)
 }
 
@@ -231,7 +237,7 @@ mod base64 {
 
     pub fn decode(text: &str) -> Option<Vec<u8>> {
         let bytes = text.as_bytes();
-        if bytes.len() % 4 != 0 {
+        if !bytes.len().is_multiple_of(4) {
             return None;
         }
         let mut out = Vec::with_capacity(bytes.len() / 4 * 3);

@@ -17,8 +17,8 @@
 //!   weekly cost by category;
 //! - assurance by area from the latest controls pass (`control_runs`,
 //!   `control_results`), each control mapped to its area by the assurance
-//!   crate's library, graded on the default scale, with the exceptions
-//!   still open;
+//!   crate's library, graded on the council's opinion scale, with the
+//!   exceptions still open;
 //! - audit opinions: engagements that have one, with title, area and date;
 //! - action-plan progress: actions by RAG on the day
 //!   (`assurance::actions::rag`, with revised targets from `action_updates`),
@@ -135,15 +135,23 @@ pub struct PlanLine {
     pub counts: RagCounts,
 }
 
-/// One team's recording and training, as published.
+/// One case-holding team's recording, as published. A team holding fewer
+/// than 5 children has every rate withheld: a rate over a few children's
+/// visits describes those children.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TeamLine {
+pub struct RecordingLine {
     pub team: String,
     pub children: Suppressed,
     pub visits_on_time: Percentage,
     pub reviews_on_time: Percentage,
     pub records_complete: Percentage,
     pub assessments_on_time: Percentage,
+}
+
+/// One team's training, as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TrainingLine {
+    pub team: String,
     pub staff: Suppressed,
     /// Each required course: the share of staff holding it in date.
     pub courses: Vec<(String, Percentage)>,
@@ -170,11 +178,22 @@ pub struct Figures {
     pub actions: RagCounts,
     pub action_plans: Vec<PlanLine>,
     pub required_courses: Vec<String>,
-    pub teams: Vec<TeamLine>,
+    pub recording: Vec<RecordingLine>,
+    pub training: Vec<TrainingLine>,
+}
+
+/// The council's settings the figures depend on.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings<'a> {
+    /// Which placements count as high-cost.
+    pub high_cost: &'a gateway::high_cost::Policy,
+    /// The assurance levels areas are graded on.
+    pub scale: &'a Scale,
 }
 
 /// The figures as of `rules.today`.
-pub async fn figures(store: &Store, rules: &Rules<'_>, high_cost: &gateway::high_cost::Policy) -> Result<Figures, StoreError> {
+pub async fn figures(store: &Store, rules: &Rules<'_>, settings: Settings<'_>) -> Result<Figures, StoreError> {
+    let high_cost = settings.high_cost;
     let today = rules.today;
     let forecast = forecasts::forecast(store, today, None).await?;
     let line = |cost_centre: String, v: &finance::forecast::Variance| SpendLine {
@@ -187,28 +206,37 @@ pub async fn figures(store: &Store, rules: &Rules<'_>, high_cost: &gateway::high
     };
     let spend = forecast.lines.iter().map(|l| line(l.cost_centre.clone(), &l.figures)).collect();
     let (children_placed, mix, high_cost_lines, high_cost_total) = placements(store, today, high_cost).await?;
-    let (controls_run_on, assurance) = assurance_by_area(store).await?;
+    let (controls_run_on, assurance) = assurance_by_area(store, settings.scale).await?;
     let (actions, action_plans) = actions(store, today).await?;
     let dashboard = crate::embedding::dashboard(store, rules).await?;
-    let teams = dashboard
+    let recording = dashboard
         .recording
         .iter()
         .map(|r| {
-            let training = dashboard.training.iter().find(|t| t.team_id == r.team_id);
-            let staff = training.map_or(0, |t| t.staff);
-            TeamLine {
+            let few = count(r.children) == Suppressed::FewerThanFive;
+            let share = |part: u64, base: u64| if few { Percentage::Withheld } else { percentage(part, base) };
+            RecordingLine {
                 team: r.team.clone(),
                 children: count(r.children),
-                visits_on_time: percentage(r.visits.on_time, r.visits.due),
-                reviews_on_time: percentage(r.reviews.on_time, r.reviews.due),
-                records_complete: percentage(r.records_complete, r.children),
-                assessments_on_time: percentage(r.assessments.on_time, r.assessments.due),
-                staff: count(staff),
-                courses: training
-                    .map(|t| t.courses.iter().map(|c| (c.course.to_owned(), percentage(c.in_date, staff))).collect())
-                    .unwrap_or_default(),
-                fully_trained: percentage(training.map_or(0, |t| t.fully_trained), staff),
+                visits_on_time: share(r.visits.on_time, r.visits.due),
+                reviews_on_time: share(r.reviews.on_time, r.reviews.due),
+                records_complete: share(r.records_complete, r.children),
+                assessments_on_time: share(r.assessments.on_time, r.assessments.due),
             }
+        })
+        .collect();
+    let training = dashboard
+        .training
+        .iter()
+        .map(|t| TrainingLine {
+            team: t.team.clone(),
+            staff: count(t.staff),
+            courses: t
+                .courses
+                .iter()
+                .map(|c| (c.course.to_owned(), percentage(c.in_date, t.staff)))
+                .collect(),
+            fully_trained: percentage(t.fully_trained, t.staff),
         })
         .collect();
     Ok(Figures {
@@ -227,7 +255,8 @@ pub async fn figures(store: &Store, rules: &Rules<'_>, high_cost: &gateway::high
         actions,
         action_plans,
         required_courses: dashboard.required_courses.iter().map(|c| (*c).to_owned()).collect(),
-        teams,
+        recording,
+        training,
     })
 }
 
@@ -235,12 +264,11 @@ type PlacementFigures = (Suppressed, Vec<MixLine>, Vec<HighCostLine>, Suppressed
 
 /// Live placements today by category: the mix and the high-cost ones.
 async fn placements(store: &Store, today: Date, policy: &gateway::high_cost::Policy) -> Result<PlacementFigures, StoreError> {
-    let rows = sqlx::query(
-        "SELECT category, weekly_cost_pence FROM placements WHERE start_date <= $1 AND (end_date IS NULL OR end_date > $1)",
-    )
-    .bind(date_text(today))
-    .fetch_all(store.pool())
-    .await?;
+    let rows =
+        sqlx::query("SELECT category, weekly_cost_pence FROM placements WHERE start_date <= $1 AND (end_date IS NULL OR end_date > $1)")
+            .bind(date_text(today))
+            .fetch_all(store.pool())
+            .await?;
     // (children, total weekly) and the same for high-cost ones, by category.
     let mut all: BTreeMap<PlacementCategory, (u64, Money)> = BTreeMap::new();
     let mut high: BTreeMap<PlacementCategory, (u64, Money)> = BTreeMap::new();
@@ -285,7 +313,7 @@ async fn placements(store: &Store, today: Date, policy: &gateway::high_cost::Pol
 }
 
 /// Each area's figures from the latest controls pass, with open exceptions.
-async fn assurance_by_area(store: &Store) -> Result<(Option<Date>, Vec<AreaLine>), StoreError> {
+async fn assurance_by_area(store: &Store, scale: &Scale) -> Result<(Option<Date>, Vec<AreaLine>), StoreError> {
     let latest = sqlx::query("SELECT id, run_on FROM control_runs ORDER BY run_at DESC, id DESC LIMIT 1")
         .fetch_optional(store.pool())
         .await?;
@@ -301,7 +329,9 @@ async fn assurance_by_area(store: &Store) -> Result<(Option<Date>, Vec<AreaLine>
         .await?;
     let area_of = |code: &str| ControlId::from_str(code).ok().map(|id| id.control().area);
     for row in &results {
-        let Some(area) = area_of(&row.try_get::<String, _>(0)?) else { continue };
+        let Some(area) = area_of(&row.try_get::<String, _>(0)?) else {
+            continue;
+        };
         let entry = areas.entry(area).or_default();
         entry.0 += u64::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0);
         entry.1 += u64::try_from(row.try_get::<i64, _>(2)?).unwrap_or(0);
@@ -310,16 +340,17 @@ async fn assurance_by_area(store: &Store) -> Result<(Option<Date>, Vec<AreaLine>
         .fetch_all(store.pool())
         .await?;
     for row in &open {
-        let Some(area) = area_of(&row.try_get::<String, _>(0)?) else { continue };
+        let Some(area) = area_of(&row.try_get::<String, _>(0)?) else {
+            continue;
+        };
         areas.entry(area).or_default().2 += u64::try_from(row.try_get::<i64, _>(1)?).unwrap_or(0);
     }
-    let scale = Scale::default();
     let lines = areas
         .into_iter()
         .map(|(area, (tested, exceptions, open))| {
             let usable = |n: u64| usize::try_from(n).unwrap_or(usize::MAX);
             let level = (tested >= assurance::suppression::SUPPRESS_BELOW)
-                .then(|| level_for(usable(tested), usable(exceptions), &scale).map(|g| g.level.name.clone()))
+                .then(|| level_for(usable(tested), usable(exceptions), scale).map(|g| g.level.name.clone()))
                 .flatten();
             AreaLine {
                 area,

@@ -222,7 +222,9 @@ pub async fn add_agenda_item(
     engagement_id: Option<i64>,
 ) -> Result<i64, StoreError> {
     if meeting_in(cmd, meeting_id).await?.is_none() {
-        return Err(StoreError::NotFound { entity: "committee meeting" });
+        return Err(StoreError::NotFound {
+            entity: "committee meeting",
+        });
     }
     let mut problems = Vec::new();
     let title = required(&mut problems, "title", title, "agenda item's title", NAME_MAX);
@@ -290,7 +292,9 @@ pub async fn add_resolution(
     new: &NewResolution,
 ) -> Result<i64, StoreError> {
     let Some(meeting) = meeting_in(cmd, meeting_id).await? else {
-        return Err(StoreError::NotFound { entity: "committee meeting" });
+        return Err(StoreError::NotFound {
+            entity: "committee meeting",
+        });
     };
     let mut problems = Vec::new();
     let text = required(&mut problems, "text", &new.text, "resolution", TEXT_MAX);
@@ -432,7 +436,9 @@ pub async fn save_pack<F: Serialize>(
     figures: &F,
 ) -> Result<i64, StoreError> {
     if meeting_in(cmd, meeting_id).await?.is_none() {
-        return Err(StoreError::NotFound { entity: "committee meeting" });
+        return Err(StoreError::NotFound {
+            entity: "committee meeting",
+        });
     }
     let generated_by = match cmd.actor() {
         authz::Actor::User(user) => Some(user.get()),
@@ -455,8 +461,14 @@ pub async fn save_pack<F: Serialize>(
         "xlsx_bytes": xlsx.len(),
         "figures": figures,
     });
-    cmd.record(Change::new("committee_pack.generated", "committee_pack", id, None::<&()>, Some(&after)))
-        .await?;
+    cmd.record(Change::new(
+        "committee_pack.generated",
+        "committee_pack",
+        id,
+        None::<&()>,
+        Some(&after),
+    ))
+    .await?;
     Ok(id)
 }
 
@@ -484,10 +496,10 @@ pub async fn packs(store: &Store, meeting_id: i64) -> Result<Vec<PackSummary>, S
 
 /// One pack with its contents.
 pub async fn pack(store: &Store, id: i64) -> Result<Option<Pack>, StoreError> {
-    let row = sqlx::query(&format!(
+    let row = sqlx::query(
         "SELECT p.id, p.meeting_id, p.generated_at, p.generated_by, u.display_name, p.html, p.xlsx_base64
-         FROM committee_packs p LEFT JOIN users u ON u.id = p.generated_by WHERE p.id = $1"
-    ))
+         FROM committee_packs p LEFT JOIN users u ON u.id = p.generated_by WHERE p.id = $1",
+    )
     .bind(id)
     .fetch_optional(store.pool())
     .await?;

@@ -128,12 +128,13 @@ fn covering(requests: &[RequestFact], start: Date) -> Option<f::GatewayApproval>
 /// setting's registration permits placements.
 fn regulated(category: placements::PlacementCategory, setting: Option<(String, String)>) -> bool {
     use placements::PlacementCategory::{Bespoke, Other};
-    let registered = setting.is_some_and(|(status, kind)| {
-        match (status.parse::<providers::register::RegistrationStatus>(), kind.parse()) {
-            (Ok(status), Ok(kind)) => status.permits_placement(kind),
-            _ => false,
-        }
-    });
+    let registered =
+        setting.is_some_and(
+            |(status, kind)| match (status.parse::<providers::register::RegistrationStatus>(), kind.parse()) {
+                (Ok(status), Ok(kind)) => status.permits_placement(kind),
+                _ => false,
+            },
+        );
     !matches!(category, Bespoke | Other) || registered
 }
 

@@ -100,7 +100,10 @@ async fn reconcile(cmd: &mut Command, found: &[Exception], today: Date) -> Resul
         .await?;
     let mut known: HashMap<(String, String, i64), (i64, String)> = HashMap::with_capacity(rows.len());
     for row in &rows {
-        known.insert((row.try_get(1)?, row.try_get(2)?, row.try_get(3)?), (row.try_get(0)?, row.try_get(4)?));
+        known.insert(
+            (row.try_get(1)?, row.try_get(2)?, row.try_get(3)?),
+            (row.try_get(0)?, row.try_get(4)?),
+        );
     }
     let mut seen = std::collections::HashSet::with_capacity(found.len());
     let mut opened = 0;
@@ -209,7 +212,9 @@ fn exception_from(row: &sqlx::any::AnyRow) -> Result<StoredException, StoreError
 
 /// Every exception, oldest first (filtering and paging are the caller's).
 pub async fn exceptions(store: &Store) -> Result<Vec<StoredException>, StoreError> {
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY e.since, e.id")).fetch_all(store.pool()).await?;
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY e.since, e.id"))
+        .fetch_all(store.pool())
+        .await?;
     rows.iter().map(exception_from).collect()
 }
 
@@ -234,8 +239,14 @@ pub async fn assign(cmd: &mut Command, _can: &Can<WorkOnExceptions>, id: i64, ve
         .await
         .map_err(|e| StoreError::on_foreign_key(e, "assigned_to", "Choose a person with an account"))?;
     StoreError::unless_changed(&done, "control exception")?;
-    cmd.record(Change::new("control_exception.assigned", "control_exception", id, None::<&()>, Some(&to.get())))
-        .await?;
+    cmd.record(Change::new(
+        "control_exception.assigned",
+        "control_exception",
+        id,
+        None::<&()>,
+        Some(&to.get()),
+    ))
+    .await?;
     Ok(())
 }
 
@@ -253,7 +264,10 @@ pub async fn resolve(cmd: &mut Command, _can: &Can<WorkOnExceptions>, id: i64, v
         problems.push(("resolution", "Say what was done about the exception".to_owned()));
     }
     if how.evidence.trim().is_empty() {
-        problems.push(("evidence", "Give the evidence: where it can be seen that this was put right".to_owned()));
+        problems.push((
+            "evidence",
+            "Give the evidence: where it can be seen that this was put right".to_owned(),
+        ));
     }
     if !problems.is_empty() {
         return Err(StoreError::Invalid(problems));
@@ -276,8 +290,14 @@ pub async fn resolve(cmd: &mut Command, _can: &Can<WorkOnExceptions>, id: i64, v
     .execute(cmd.conn())
     .await?;
     StoreError::unless_changed(&done, "control exception")?;
-    cmd.record(Change::new("control_exception.resolved", "control_exception", id, None::<&()>, Some(how)))
-        .await?;
+    cmd.record(Change::new(
+        "control_exception.resolved",
+        "control_exception",
+        id,
+        None::<&()>,
+        Some(how),
+    ))
+    .await?;
     Ok(())
 }
 

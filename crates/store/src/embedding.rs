@@ -102,7 +102,9 @@ pub struct Dashboard {
 
 /// A whole percentage, rounded half up; `None` when there is no base.
 pub fn percent(part: u64, base: u64) -> Option<u64> {
-    (base > 0).then(|| (200 * u128::from(part) + u128::from(base)) / (2 * u128::from(base))).map(|p| u64::try_from(p).unwrap_or(100))
+    (base > 0)
+        .then(|| (200 * u128::from(part) + u128::from(base)) / (2 * u128::from(base)))
+        .map(|p| u64::try_from(p).unwrap_or(100))
 }
 
 /// A looked-after child's team and whether their core fields are complete.
@@ -163,7 +165,7 @@ async fn teams(store: &Store) -> Result<Vec<(TeamId, String, Vec<kernel::UserId>
 }
 
 /// The recording and training figures for every team, as of `rules.today`.
-/// Teams with neither children nor staff are left out.
+/// Recording lists the teams holding children; training the teams with staff.
 pub async fn dashboard(store: &Store, rules: &Rules<'_>) -> Result<Dashboard, StoreError> {
     let today = rules.today;
     let window_from = today - Duration::days(WINDOW_DAYS);
@@ -213,9 +215,9 @@ pub async fn dashboard(store: &Store, rules: &Rules<'_>) -> Result<Dashboard, St
         .iter()
         .map(|(id, name, members)| {
             let holds = |member: kernel::UserId, course: &str| {
-                latest
-                    .iter()
-                    .any(|r| r.user_id == member && training::same_course(&r.course, course) && r.completed_on <= today && r.standing(today).counts())
+                latest.iter().any(|r| {
+                    r.user_id == member && training::same_course(&r.course, course) && r.completed_on <= today && r.standing(today).counts()
+                })
             };
             let courses = REQUIRED_COURSES
                 .iter()
@@ -234,11 +236,7 @@ pub async fn dashboard(store: &Store, rules: &Rules<'_>) -> Result<Dashboard, St
             }
         })
         .collect::<Vec<_>>();
-    let active: Vec<TeamId> = training.iter().filter(|t| t.staff > 0).map(|t| t.team_id).collect();
-    let mut recording: Vec<TeamRecording> = recording
-        .into_values()
-        .filter(|t| t.children > 0 || active.contains(&t.team_id))
-        .collect();
+    let mut recording: Vec<TeamRecording> = recording.into_values().filter(|t| t.children > 0).collect();
     recording.sort_by(|a, b| a.team.cmp(&b.team));
     Ok(Dashboard {
         today,

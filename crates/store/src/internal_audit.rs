@@ -231,13 +231,19 @@ fn check_engagement(new: &NewEngagement, plan: &Plan) -> Result<(), StoreError> 
     }
     let year_end = plan.year_start.replace_year(plan.year_start.year() + 1).unwrap_or(plan.year_start);
     if new.starts_on < plan.year_start || new.starts_on >= year_end {
-        errors.push(("starts_on", format!("The engagement must start in the plan's year, {}", plan.year_label())));
+        errors.push((
+            "starts_on",
+            format!("The engagement must start in the plan's year, {}", plan.year_label()),
+        ));
     }
     if new.ends_on < new.starts_on {
         errors.push(("ends_on", "The engagement cannot end before it starts".to_owned()));
     }
     if new.lead.is_some_and(|lead| new.team.contains(&lead)) {
-        errors.push(("team", "The lead is already on the engagement; list the rest of the team".to_owned()));
+        errors.push((
+            "team",
+            "The lead is already on the engagement; list the rest of the team".to_owned(),
+        ));
     }
     let mut team = new.team.clone();
     team.sort_unstable();
@@ -282,12 +288,19 @@ pub async fn create_engagement(cmd: &mut Command, _can: &Can<ConductAudits>, new
     .fetch_one(cmd.conn())
     .await?;
     let id: i64 = row.try_get(0)?;
-    cmd.record(Change::new("audit_engagement.created", "audit engagement", id, None::<&()>, Some(new)))
-        .await?;
+    cmd.record(Change::new(
+        "audit_engagement.created",
+        "audit engagement",
+        id,
+        None::<&()>,
+        Some(new),
+    ))
+    .await?;
     Ok(id)
 }
 
-const SELECT: &str = "SELECT id, plan_id, title, area, scope, starts_on, ends_on, lead_id, team, state, opinion, opinion_on, follow_up_of, version
+const SELECT: &str =
+    "SELECT id, plan_id, title, area, scope, starts_on, ends_on, lead_id, team, state, opinion, opinion_on, follow_up_of, version
      FROM audit_engagements";
 
 async fn engagement_from(conn: &mut AnyConnection, row: &sqlx::any::AnyRow) -> Result<Engagement, StoreError> {
@@ -336,7 +349,9 @@ pub async fn get(store: &Store, id: i64) -> Result<Engagement, StoreError> {
 /// Every engagement, by start date, for the plans page.
 pub async fn engagements(store: &Store) -> Result<Vec<Engagement>, StoreError> {
     let mut conn = store.pool().acquire().await?;
-    let rows = sqlx::query(&format!("{SELECT} ORDER BY starts_on, id")).fetch_all(&mut *conn).await?;
+    let rows = sqlx::query(&format!("{SELECT} ORDER BY starts_on, id"))
+        .fetch_all(&mut *conn)
+        .await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in &rows {
         out.push(engagement_from(&mut conn, row).await?);

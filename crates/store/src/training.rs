@@ -126,7 +126,10 @@ pub async fn record(cmd: &mut Command, _can: &Can<ManageTraining>, new: &NewTrai
         problems.push(("completed_on", "The course cannot be completed in the future".to_owned()));
     }
     if new.expires_on.is_some_and(|expiry| expiry < new.completed_on) {
-        problems.push(("expires_on", "The expiry date cannot be before the day the course was completed".to_owned()));
+        problems.push((
+            "expires_on",
+            "The expiry date cannot be before the day the course was completed".to_owned(),
+        ));
     }
     let active = sqlx::query("SELECT active FROM users WHERE id = $1")
         .bind(new.user_id.get())

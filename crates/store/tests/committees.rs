@@ -136,7 +136,10 @@ async fn a_pack_is_kept_as_generated_and_never_updated(db: TestDatabase) {
     let figures = store::committees::pack_figures(&db.store, first).await.unwrap().unwrap();
     assert_eq!(figures["children_placed"]["shown"], 12);
 
-    for sql in ["UPDATE committee_packs SET html = 'changed'", "UPDATE committee_packs SET xlsx_base64 = ''"] {
+    for sql in [
+        "UPDATE committee_packs SET html = 'changed'",
+        "UPDATE committee_packs SET xlsx_base64 = ''",
+    ] {
         let refused = sqlx::query(sql).execute(db.store.pool()).await.unwrap_err();
         assert!(refused.to_string().contains("append-only"), "{sql}: {refused}");
     }
@@ -144,7 +147,10 @@ async fn a_pack_is_kept_as_generated_and_never_updated(db: TestDatabase) {
     let second = save("<p>second</p>").await;
     let packs = store::committees::packs(&db.store, id).await.unwrap();
     assert_eq!(packs.iter().map(|p| p.id).collect::<Vec<_>>(), vec![second, first]);
-    assert_eq!(store::committees::pack(&db.store, first).await.unwrap().unwrap().html, "<p>first</p>");
+    assert_eq!(
+        store::committees::pack(&db.store, first).await.unwrap().unwrap().html,
+        "<p>first</p>"
+    );
 
     let mut cmd = db.store.begin(Actor::User(by), db.clock.as_ref()).await.unwrap();
     let missing = store::committees::save_pack(&mut cmd, &Can::system(), 9_999, "x", b"x", &()).await;
@@ -166,7 +172,9 @@ async fn train(db: &TestDatabase, user: UserId, course: &str, completed: Date, e
 
 async fn staff_in_team(db: &TestDatabase, team_name: &str, usernames: &[&str]) -> Vec<UserId> {
     let mut cmd = db.store.begin(Actor::System, db.clock.as_ref()).await.unwrap();
-    let team = store::teams::create(&mut cmd, &Can::<ManageUsers>::system(), team_name).await.unwrap();
+    let team = store::teams::create(&mut cmd, &Can::<ManageUsers>::system(), team_name)
+        .await
+        .unwrap();
     let mut ids = Vec::new();
     for username in usernames {
         let new = store::users::NewUser {
@@ -200,14 +208,23 @@ async fn training_expires_and_a_refresher_counts(db: TestDatabase) {
     assert_eq!(field(&backwards.unwrap_err()), "expires_on");
     let future = train(&db, amy, "Data protection", date!(2026 - 11 - 23), None).await;
     assert_eq!(field(&future.unwrap_err()), "completed_on");
-    assert_eq!(field(&train(&db, UserId::new(9_999), "Data protection", TODAY, None).await.unwrap_err()), "user_id");
+    assert_eq!(
+        field(&train(&db, UserId::new(9_999), "Data protection", TODAY, None).await.unwrap_err()),
+        "user_id"
+    );
     assert_eq!(field(&train(&db, amy, "   ", TODAY, None).await.unwrap_err()), "course");
 
     // Amy: every required course, one expiring in 30 days (still counts).
     train(&db, amy, "Recording in Hearth", date!(2026 - 01 - 10), None).await.unwrap();
-    train(&db, amy, "safeguarding   CHILDREN", date!(2025 - 12 - 22), Some(date!(2026 - 12 - 22)))
-        .await
-        .unwrap();
+    train(
+        &db,
+        amy,
+        "safeguarding   CHILDREN",
+        date!(2025 - 12 - 22),
+        Some(date!(2026 - 12 - 22)),
+    )
+    .await
+    .unwrap();
     train(&db, amy, "Data protection", date!(2024 - 11 - 01), Some(date!(2025 - 11 - 01)))
         .await
         .unwrap();
@@ -238,10 +255,18 @@ async fn training_expires_and_a_refresher_counts(db: TestDatabase) {
     let team_records = store::training::records(&db.store).await.unwrap();
     assert!(team_records.iter().all(|r| r.teams == vec!["Children in Care North".to_owned()]));
 
-    let (timescales, calendar) = (compliance::Timescales::statutory(Nation::England), WorkingDays::new(Nation::England, []));
-    let dashboard = store::embedding::dashboard(&db.store, &rules(&timescales, &calendar)).await.unwrap();
+    let (timescales, calendar) = (
+        compliance::Timescales::statutory(Nation::England),
+        WorkingDays::new(Nation::England, []),
+    );
+    let dashboard = store::embedding::dashboard(&db.store, &rules(&timescales, &calendar))
+        .await
+        .unwrap();
     let north = &dashboard.training[0];
-    assert_eq!((north.team.as_str(), north.staff, north.fully_trained), ("Children in Care North", 2, 1));
+    assert_eq!(
+        (north.team.as_str(), north.staff, north.fully_trained),
+        ("Children in Care North", 2, 1)
+    );
     assert_eq!(north.courses.iter().map(|c| c.in_date).collect::<Vec<_>>(), vec![1, 1, 1]);
 }
 
@@ -295,8 +320,15 @@ async fn the_figures_withhold_small_numbers(db: TestDatabase) {
     .await
     .unwrap();
 
-    let (timescales, calendar) = (compliance::Timescales::statutory(Nation::England), WorkingDays::new(Nation::England, []));
-    let figures = store::committee_figures::figures(&db.store, &rules(&timescales, &calendar), &gateway::high_cost::Policy::default())
+    let (timescales, calendar) = (
+        compliance::Timescales::statutory(Nation::England),
+        WorkingDays::new(Nation::England, []),
+    );
+    let settings = store::committee_figures::Settings {
+        high_cost: &gateway::high_cost::Policy::default(),
+        scale: &assurance::opinion::Scale::default(),
+    };
+    let figures = store::committee_figures::figures(&db.store, &rules(&timescales, &calendar), settings)
         .await
         .unwrap();
     assert_eq!(figures.children_placed, Suppressed::Shown(8));
@@ -305,21 +337,34 @@ async fn the_figures_withhold_small_numbers(db: TestDatabase) {
     assert_eq!(
         mix,
         vec![
-            (PlacementCategory::InHouseFoster, Suppressed::Shown(5), Some(Money::from_pounds(600))),
+            (
+                PlacementCategory::InHouseFoster,
+                Suppressed::Shown(5),
+                Some(Money::from_pounds(600))
+            ),
             (PlacementCategory::Kinship, Suppressed::FewerThanFive, None),
         ]
     );
     assert_eq!(figures.high_cost.len(), 1);
-    assert_eq!((figures.high_cost[0].placements, figures.high_cost[0].weekly_total), (Suppressed::FewerThanFive, None));
+    assert_eq!(
+        (figures.high_cost[0].placements, figures.high_cost[0].weekly_total),
+        (Suppressed::FewerThanFive, None)
+    );
     assert_eq!(figures.high_cost_total, Suppressed::FewerThanFive);
 
     let area = |code: &str| figures.assurance.iter().find(|a| a.area.code() == code).unwrap();
     let assessments = area("assessments");
-    assert_eq!((assessments.tested, assessments.level.as_deref()), (Suppressed::FewerThanFive, None));
+    assert_eq!(
+        (assessments.tested, assessments.level.as_deref()),
+        (Suppressed::FewerThanFive, None)
+    );
     assert_eq!(assessments.exception_rate, Percentage::Withheld);
     let gatekeeping = area("gatekeeping");
     assert_eq!(gatekeeping.tested, Suppressed::Shown(40));
-    assert_eq!((gatekeeping.exceptions, gatekeeping.exception_rate), (Suppressed::FewerThanFive, Percentage::Withheld));
+    assert_eq!(
+        (gatekeeping.exceptions, gatekeeping.exception_rate),
+        (Suppressed::FewerThanFive, Percentage::Withheld)
+    );
     assert_eq!(gatekeeping.level.as_deref(), Some("Reasonable"));
     assert_eq!(figures.controls_run_on, Some(TODAY));
 

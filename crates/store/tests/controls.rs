@@ -16,7 +16,10 @@ use store::testing::{PaidPlacementSpec, TestDatabase};
 use store::{on_both_backends, StoreError};
 use time::macros::date;
 
-on_both_backends!(a_pass_finds_clears_and_keeps_exceptions, resolving_needs_evidence_and_the_current_version,);
+on_both_backends!(
+    a_pass_finds_clears_and_keeps_exceptions,
+    resolving_needs_evidence_and_the_current_version,
+);
 
 async fn pass(db: &TestDatabase) -> controls::PassSummary {
     let timescales = Timescales::statutory(Nation::England);
@@ -55,7 +58,11 @@ async fn a_pass_finds_clears_and_keeps_exceptions(db: TestDatabase) {
         assert_eq!((hits[0].subject_kind.as_str(), hits[0].subject_id), ("placement", placed.placement));
         assert_eq!(hits[0].child_id, Some(placed.child));
         assert_eq!(hits[0].state, "open");
-        assert!(!hits[0].detail.contains("Ava") && !hits[0].detail.contains("Smith"), "{}", hits[0].detail);
+        assert!(
+            !hits[0].detail.contains("Ava") && !hits[0].detail.contains("Smith"),
+            "{}",
+            hits[0].detail
+        );
     }
     let trend = controls::trend(&db.store, 5).await.unwrap();
     let gk03 = trend.iter().find(|t| t.control == ControlId::Gk03).unwrap();
@@ -123,7 +130,10 @@ async fn resolving_needs_evidence_and_the_current_version(db: TestDatabase) {
         first.version,
     )
     .await;
-    assert!(matches!(&empty, Err(StoreError::Invalid(p)) if p.len() == 2 && p[1].0 == "evidence"), "{empty:?}");
+    assert!(
+        matches!(&empty, Err(StoreError::Invalid(p)) if p.len() == 2 && p[1].0 == "evidence"),
+        "{empty:?}"
+    );
     let good = || Resolution {
         resolution: "Put right".into(),
         evidence: "Signed copy on file".into(),

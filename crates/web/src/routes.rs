@@ -21,6 +21,8 @@ use crate::pages::{
     overview, panels, providers, record, record_forms, request_form, requests, settings, sufficiency, trays,
 };
 use crate::pages::{agreement_page, agreements};
+use crate::pages::{assurance, control_exceptions};
+use crate::pages::{audit_actions, engagement_forms, engagement_page, internal_audit};
 use crate::pages::{budgets, forecast, recharges};
 use crate::pages::{carer_fees, finance_home, payment_runs, service_agreements};
 use crate::pages::{invoice_exceptions, invoices};
@@ -28,6 +30,7 @@ use crate::pages::{search_evidence, search_placement, searches};
 use crate::{assets, health, metrics, security, AppState};
 
 mod api_routes;
+mod committee_routes;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -430,6 +433,134 @@ fn table() -> RouteTable {
         Requires(P::ApproveVariations),
         post(agreement_page::decide),
     )
+    // Controls monitoring: the state of control and the exceptions.
+    .add(M::GET, "/assurance", Requires(P::ViewAssurance), get(assurance::show))
+    .add(M::POST, "/assurance/run", Requires(P::WorkOnExceptions), post(assurance::run))
+    .add(
+        M::GET,
+        "/assurance/exceptions",
+        Requires(P::ViewAssurance),
+        get(control_exceptions::list),
+    )
+    .add(
+        M::GET,
+        "/assurance/exceptions/export.csv",
+        Requires(P::ViewAssurance),
+        get(control_exceptions::export_csv),
+    )
+    .add(
+        M::GET,
+        "/assurance/exceptions/{id}",
+        Requires(P::ViewAssurance),
+        get(control_exceptions::show),
+    )
+    .add(
+        M::POST,
+        "/assurance/exceptions/{id}/assign",
+        Requires(P::WorkOnExceptions),
+        post(control_exceptions::assign),
+    )
+    .add(
+        M::POST,
+        "/assurance/exceptions/{id}/resolve",
+        Requires(P::WorkOnExceptions),
+        post(control_exceptions::resolve),
+    )
+    // Internal audit: plans and engagements, tests with samples,
+    // workpapers, findings, opinions and action plans. Auditors conduct,
+    // management respond; evidence uploads may be up to 5 MB.
+    .add(M::GET, "/assurance/audits", Requires(P::ViewAssurance), get(internal_audit::list))
+    .add(
+        M::POST,
+        "/assurance/audits",
+        Requires(P::ConductAudits),
+        post(internal_audit::create_engagement),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/plans",
+        Requires(P::ConductAudits),
+        post(internal_audit::create_plan),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/plans/{id}/approve",
+        Requires(P::ConductAudits),
+        post(internal_audit::approve_plan),
+    )
+    .add(
+        M::GET,
+        "/assurance/audits/{id}",
+        Requires(P::ViewAssurance),
+        get(engagement_page::show),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/{id}/state",
+        Requires(P::ConductAudits),
+        post(engagement_page::advance),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/{id}/follow-up",
+        Requires(P::ConductAudits),
+        post(engagement_page::follow_up),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/{id}/tests",
+        Requires(P::ConductAudits),
+        post(engagement_forms::draw),
+    )
+    .add(
+        M::POST,
+        "/assurance/audit-tests/{id}/conclusion",
+        Requires(P::ConductAudits),
+        post(engagement_forms::conclude),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/{id}/workpapers",
+        Requires(P::ConductAudits),
+        post(engagement_forms::add_workpaper).layer(axum::extract::DefaultBodyLimit::max(engagement_forms::UPLOAD_LIMIT)),
+    )
+    .add(
+        M::GET,
+        "/assurance/workpapers/{id}/file",
+        Requires(P::ViewAssurance),
+        get(engagement_forms::download),
+    )
+    .add(
+        M::POST,
+        "/assurance/audits/{id}/findings",
+        Requires(P::ConductAudits),
+        post(engagement_forms::record_finding),
+    )
+    .add(
+        M::POST,
+        "/assurance/findings/{id}/response",
+        Requires(P::RespondToAudits),
+        post(engagement_forms::respond),
+    )
+    .add(
+        M::POST,
+        "/assurance/findings/{id}/actions",
+        Requires(P::RespondToAudits),
+        post(engagement_forms::agree_action),
+    )
+    .add(M::GET, "/assurance/actions", Requires(P::ViewAssurance), get(audit_actions::list))
+    .add(
+        M::GET,
+        "/assurance/actions/export.csv",
+        Requires(P::ViewAssurance),
+        get(audit_actions::export_csv),
+    )
+    .add(
+        M::POST,
+        "/assurance/actions/{id}/updates",
+        Requires(P::RespondToAudits),
+        post(audit_actions::update),
+    )
     // Care finance: agreements, carer fees and allowances, payment runs.
     .add(M::GET, "/finance", Requires(P::ViewFinance), get(finance_home::home))
     .add(
@@ -578,6 +709,7 @@ fn table() -> RouteTable {
         Requires(P::ManageFinance),
         post(invoice_exceptions::resolve),
     )
+    .pipe(committee_routes::add)
     .add(M::GET, "/admin/users", Requires(P::ManageUsers), get(admin::users::list))
     .add(M::POST, "/admin/users", Requires(P::ManageUsers), post(admin::users::create))
     .add(M::GET, "/admin/users/new", Requires(P::ManageUsers), get(admin::users::new_form))

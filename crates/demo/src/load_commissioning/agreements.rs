@@ -115,7 +115,11 @@ pub(super) async fn load_agreements(
         if status == SignatureStatus::FullySigned && unagreed.start >= go_live {
             // Signed on its own day, mostly before the child moved in; a
             // few late (the contracts control then finds them).
-            let offset = if random.chance(88) { -random.between(1, 6) } else { random.between(3, 20) };
+            let offset = if random.chance(88) {
+                -random.between(1, 6)
+            } else {
+                random.between(3, 20)
+            };
             signed_later.push((id, (unagreed.start + days(offset)).min(today)));
         } else if status != SignatureStatus::Draft {
             store::agreements::set_signature(cmd, can, id, 1, status).await?;

@@ -43,9 +43,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let store = store::Store::open(&url, clock.as_ref()).await?;
             let state = web::AppState::new(store, clock, settings.calendar()?, settings.web_config()?);
             let report = crate::jobs::run_once(&state, &settings.mailer(), &settings.public_url).await?;
-            let controls = report
-                .control_exceptions
-                .map_or_else(|| "controls ran within the hour".to_owned(), |n| format!("controls found {n} exceptions"));
+            let controls = report.control_exceptions.map_or_else(
+                || "controls ran within the hour".to_owned(),
+                |n| format!("controls found {n} exceptions"),
+            );
             println!(
                 "emailed {} notifications; chased {} emergency placements; raised {} commissioning alerts; {controls}",
                 report.emailed, report.chased, report.alerted

@@ -30,7 +30,7 @@ fn value(c: u8) -> Option<u32> {
 /// The bytes `text` encodes, or what is wrong with it.
 pub(crate) fn decode(text: &str) -> Result<Vec<u8>, String> {
     let text = text.trim().as_bytes();
-    if text.len() % 4 != 0 {
+    if !text.len().is_multiple_of(4) {
         return Err(format!("base64 of length {} is not a multiple of 4", text.len()));
     }
     let mut out = Vec::with_capacity(text.len() / 4 * 3);

@@ -7,14 +7,17 @@
 //! `application/problem+json`, naming the field at fault.
 
 pub mod agreements;
+pub mod assurance;
 pub mod audit;
 pub mod carer_fees;
 pub mod children;
 pub mod commissioning;
+pub mod committees;
 pub mod finance;
 pub mod forecast;
 pub mod frameworks;
 pub mod gateway;
+pub mod internal_audit;
 pub mod invoices;
 pub mod me;
 pub mod payment_runs;
@@ -41,6 +44,11 @@ use crate::error::{AppError, FieldError, Problem};
     ),
     paths(
         me::show,
+        assurance::controls,
+        assurance::run,
+        assurance::exceptions,
+        assurance::assign,
+        assurance::resolve,
         children::list,
         children::show,
         children::deadlines,
@@ -120,6 +128,27 @@ use crate::error::{AppError, FieldError, Problem};
         users::create,
         audit::events,
         audit::verify,
+        committees::meetings,
+        committees::create_meeting,
+        committees::meeting,
+        committees::add_agenda_item,
+        committees::add_resolution,
+        committees::complete_resolution,
+        committees::generate_pack,
+        committees::pack,
+        committees::training,
+        committees::record_training,
+        committees::embedding,
+        internal_audit::plans,
+        internal_audit::create_plan,
+        internal_audit::create_engagement,
+        internal_audit::engagement,
+        internal_audit::draw,
+        internal_audit::record_finding,
+        internal_audit::respond,
+        internal_audit::agree_action,
+        internal_audit::update_action,
+        internal_audit::actions,
     ),
     components(schemas(Problem, FieldError)),
     modifiers(&BearerAuth),

@@ -13,7 +13,6 @@
 //! the table withholds.
 
 use askama::Template;
-use assurance::suppression::Suppressed;
 use store::committee_figures::Figures;
 use store::committees::{AgendaItem, Meeting, Resolution};
 
@@ -113,7 +112,12 @@ fn spend_chart(figures: &Figures) -> Chart {
         .iter()
         .flat_map(|line| {
             [
-                (format!("{} budget", line.cost_centre), positive_pence(line.budget), line.budget.to_string(), GREY),
+                (
+                    format!("{} budget", line.cost_centre),
+                    positive_pence(line.budget),
+                    line.budget.to_string(),
+                    GREY,
+                ),
                 (
                     format!("{} forecast", line.cost_centre),
                     positive_pence(line.forecast_outturn),
@@ -160,7 +164,12 @@ fn rag_chart(figures: &Figures) -> Chart {
     let a = &figures.actions;
     let rows = vec![
         ("Red: overdue".to_owned(), a.red, a.red.to_string(), RED),
-        ("Amber: due within 14 days or slipping".to_owned(), a.amber, a.amber.to_string(), AMBER),
+        (
+            "Amber: due within 14 days or slipping".to_owned(),
+            a.amber,
+            a.amber.to_string(),
+            AMBER,
+        ),
         ("Green: on track".to_owned(), a.green, a.green.to_string(), GREEN),
         ("Completed".to_owned(), a.completed, a.completed.to_string(), GREY),
     ];
@@ -197,10 +206,6 @@ impl PackDocument<'_> {
     fn money(&self, money: &Option<kernel::Money>) -> String {
         money.map_or_else(|| "withheld".to_owned(), |m| m.to_string())
     }
-
-    fn is_withheld(&self, count: &Suppressed) -> bool {
-        *count == Suppressed::FewerThanFive
-    }
 }
 
 /// A pack as generated: the document, the workbook and the figures.
@@ -214,7 +219,11 @@ pub struct Made {
 /// Gathers the figures as of today and makes the document and workbook.
 pub async fn build(state: &AppState, meeting: &Meeting) -> Result<Made, AppError> {
     let rules = state.rules();
-    let figures = store::committee_figures::figures(&state.store, &rules, &state.config.high_cost).await?;
+    let settings = store::committee_figures::Settings {
+        high_cost: &state.config.high_cost,
+        scale: &state.config.opinion_scale,
+    };
+    let figures = store::committee_figures::figures(&state.store, &rules, settings).await?;
     let agenda = store::committees::agenda(&state.store, meeting.id).await?;
     let due = store::committees::resolutions_due(&state.store, meeting.id).await?;
     let document = PackDocument {

@@ -74,7 +74,13 @@ impl ListPage {
     }
 }
 
-async fn list_page(state: &AppState, chrome: Chrome, is_clerk: bool, form: FormData, errors: Vec<FieldError>) -> Result<Response, AppError> {
+async fn list_page(
+    state: &AppState,
+    chrome: Chrome,
+    is_clerk: bool,
+    form: FormData,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
     let page = ListPage {
         chrome,
         meetings: store::committees::meetings(&state.store).await?,
@@ -327,7 +333,11 @@ pub async fn pack(State(state): State<AppState>, _reader: CommitteeReader, Path(
     let pack = store::committees::pack(&state.store, id).await?.ok_or(AppError::NotFound)?;
     if workbook {
         let disposition = format!("attachment; filename=\"committee-pack-{id}.xlsx\"");
-        return Ok(([(header::CONTENT_TYPE, XLSX.to_owned()), (header::CONTENT_DISPOSITION, disposition)], pack.xlsx).into_response());
+        return Ok((
+            [(header::CONTENT_TYPE, XLSX.to_owned()), (header::CONTENT_DISPOSITION, disposition)],
+            pack.xlsx,
+        )
+            .into_response());
     }
     Ok(Html(pack.html).into_response())
 }

@@ -88,8 +88,6 @@ struct ShowPage {
     view: EngagementView,
     may_audit: bool,
     may_respond: bool,
-    /// The signed-in person, to offer action updates only where they may.
-    principal: Principal,
     redraw: Option<Redraw>,
     form: FormData,
     kinds: Vec<(&'static str, &'static str)>,
@@ -155,7 +153,21 @@ impl ShowPage {
     }
 
     fn sample_text(&self, test: &AuditTest) -> String {
-        test.sample.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
+        self.sample_text_of(&test.sample)
+    }
+
+    fn sample_text_of(&self, ids: &[i64]) -> String {
+        ids.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", ")
+    }
+
+    fn follows(&self, original: &i64) -> bool {
+        self.view.engagement.follow_up_of == Some(*original)
+    }
+
+    fn test_title(&self, test: &Option<i64>) -> String {
+        test.and_then(|id| self.view.tests.iter().find(|t| t.id == id))
+            .map(|t| t.title.clone())
+            .unwrap_or_default()
     }
 
     fn stratum_label(&self, key: &str) -> String {
@@ -178,13 +190,17 @@ impl ShowPage {
                 let tenths = b * 10 / (1024 * 1024);
                 format!("{}.{} MB", tenths / 10, tenths % 10)
             }
-            b if b >= 1024 => format!("{} KB", b.div_ceil(1024)),
+            b if b >= 1024 => format!("{} KB", (b + 1023) / 1024),
             b => format!("{b} bytes"),
         }
     }
 
-    fn may_update(&self, action: &AuditAction) -> bool {
-        self.may_respond && store::audit_actions::may_update(&self.principal, action.owner.id)
+    fn rag_class(&self, rag: &assurance::actions::Rag) -> &'static str {
+        crate::pages::audit_actions::rag_class(rag)
+    }
+
+    fn rating_class(&self, finding: &Finding) -> &'static str {
+        rating_class(finding.rating, finding.kind)
     }
 }
 
@@ -198,18 +214,36 @@ pub async fn owners(state: &AppState) -> Result<Vec<(i64, String)>, AppError> {
         .collect())
 }
 
-/// Renders the page, with `errors` against the form fields that caused them.
-#[allow(clippy::too_many_arguments)]
-pub async fn show_page(
-    state: &AppState,
-    chrome: Chrome,
-    principal: &Principal,
-    id: i64,
-    status: Option<StatusCode>,
-    errors: Vec<FieldError>,
-    form: FormData,
-    redraw: Option<Redraw>,
-) -> Result<Response, AppError> {
+/// How the page is shown: fresh, with a redraw's result, or again after a
+/// form with its errors and what was typed.
+#[derive(Debug, Default)]
+pub struct Shown {
+    pub status: Option<StatusCode>,
+    pub errors: Vec<FieldError>,
+    pub form: FormData,
+    pub redraw: Option<Redraw>,
+}
+
+impl Shown {
+    /// The form again with `errors` (and `status` when not the usual 422).
+    pub fn again(status: Option<StatusCode>, errors: Vec<FieldError>, form: FormData) -> Shown {
+        Shown {
+            status,
+            errors,
+            form,
+            redraw: None,
+        }
+    }
+}
+
+/// Renders the page, with any errors against the form fields that caused them.
+pub async fn show_page(state: &AppState, chrome: Chrome, principal: &Principal, id: i64, shown: Shown) -> Result<Response, AppError> {
+    let Shown {
+        status,
+        errors,
+        form,
+        redraw,
+    } = shown;
     let view = EngagementView::load(state, id).await?;
     let groups = crate::pages::internal_audit::plan_groups(state).await?;
     let page = ShowPage {
@@ -218,7 +252,6 @@ pub async fn show_page(
         errors,
         may_audit: principal.holds(Permission::ConductAudits),
         may_respond: principal.holds(Permission::RespondToAudits),
-        principal: principal.clone(),
         redraw,
         form,
         kinds: PopulationKind::choices(),
@@ -247,17 +280,21 @@ pub async fn show(
     let id = path_id(&id)?;
     let redraw = match query.redraw.parse::<i64>() {
         Ok(test) => {
-            let redraw = store::audit_samples::redraw_matches(&state.store, test).await?;
             // Only this engagement's tests are checked on its page.
             let mut conn = state.store.pool().acquire().await.map_err(store::StoreError::from)?;
             if store::audit_samples::test(&mut conn, test).await?.engagement_id != id {
                 return Err(AppError::NotFound);
             }
-            Some(redraw)
+            drop(conn);
+            Some(store::audit_samples::redraw_matches(&state.store, test).await?)
         }
         Err(_) => None,
     };
-    show_page(&state, chrome, &auth.principal, id, None, Vec::new(), FormData::default(), redraw).await
+    let shown = Shown {
+        redraw,
+        ..Shown::default()
+    };
+    show_page(&state, chrome, &auth.principal, id, shown).await
 }
 
 /// The version a form was read at; a missing one can only be stale.
@@ -298,7 +335,7 @@ pub async fn advance(
         Err(AppError::Conflict(_)) => (Some(StatusCode::CONFLICT), conflict("state", "engagement")),
         Err(other) => return Err(other),
     };
-    show_page(&state, chrome, &auth.principal, id, status, errors, form, None).await
+    show_page(&state, chrome, &auth.principal, id, Shown::again(status, errors, form)).await
 }
 
 /// POST /assurance/audits/{id}/follow-up: links (or, with no choice,
@@ -323,7 +360,7 @@ pub async fn follow_up(
         Err(AppError::Conflict(_)) => (Some(StatusCode::CONFLICT), conflict("follow_up_of", "engagement")),
         Err(other) => return Err(other),
     };
-    show_page(&state, chrome, &auth.principal, id, status, errors, form, None).await
+    show_page(&state, chrome, &auth.principal, id, Shown::again(status, errors, form)).await
 }
 
 /// The tag colour class for a finding's rating.

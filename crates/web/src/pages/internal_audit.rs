@@ -157,7 +157,10 @@ pub async fn create_plan(
     form: FormData,
 ) -> Result<Response, AppError> {
     let Some(year_start) = parse_date(&form.text("plan_year_start")) else {
-        let errors = vec![FieldError::new("plan_year_start", "Enter the day the plan's year starts, such as 1/4/2027")];
+        let errors = vec![FieldError::new(
+            "plan_year_start",
+            "Enter the day the plan's year starts, such as 1/4/2027",
+        )];
         return plans_page(&state, chrome, &auth.principal, errors, form).await;
     };
     let new = NewPlan {

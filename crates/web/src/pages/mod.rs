@@ -8,11 +8,20 @@
 pub mod admin;
 pub mod agreement_page;
 pub mod agreements;
+pub mod assurance;
 pub mod audit;
+pub mod audit_actions;
 pub mod budgets;
 pub mod carer_fees;
 pub mod children;
 pub mod chronology;
+pub mod committee_pack;
+pub mod committee_workbook;
+pub mod committees;
+pub mod control_exceptions;
+pub mod embedding;
+pub mod engagement_forms;
+pub mod engagement_page;
 pub mod finance_home;
 pub mod forecast;
 pub mod frameworks;
@@ -20,6 +29,7 @@ pub mod gateway_dashboard;
 pub mod high_cost;
 pub mod home;
 pub mod households;
+pub mod internal_audit;
 pub mod invoice_exceptions;
 pub mod invoices;
 pub mod matrix;
@@ -42,6 +52,7 @@ pub mod searches;
 pub mod service_agreements;
 pub mod settings;
 pub mod sufficiency;
+pub mod training;
 pub mod trays;
 
 use askama::Template;
@@ -94,8 +105,14 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Monitoring", "/monitoring", Permission::ViewProviders),
     ("Agreements", "/agreements", Permission::ViewProviders),
     ("Finance", "/finance", Permission::ViewFinance),
+    ("Assurance", "/assurance", Permission::ViewAssurance),
+    ("Embedding", "/assurance/embedding", Permission::ViewAssurance),
+    ("Audits", "/assurance/audits", Permission::ViewAssurance),
     ("Matrix", "/matrix", Permission::ManageMatrix),
     ("Overview", "/overview", Permission::ViewAggregates),
+    ("Committees", "/committees", Permission::ViewAggregates),
+    ("Committees", "/committees", Permission::ClerkCommittees),
+    ("Training", "/training", Permission::ManageTraining),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Teams", "/admin/teams", Permission::ManageUsers),
     ("API tokens", "/admin/api-tokens", Permission::ManageApiTokens),
@@ -121,7 +138,12 @@ impl Chrome {
                             path.starts_with(href) && !deeper_entry_matches(path, href)
                         },
                     })
-                    .collect()
+                    .collect::<Vec<_>>()
+            })
+            .map(|mut nav| {
+                // An entry listed for two permissions (side by side) shows once.
+                nav.dedup_by(|a, b| a.href == b.href);
+                nav
             })
             .unwrap_or_default();
         Chrome {

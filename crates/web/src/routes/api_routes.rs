@@ -10,7 +10,8 @@ use crate::api;
 
 /// Adds every API route to the table.
 pub(super) fn add(table: RouteTable) -> RouteTable {
-    use Access::{Public, Requires};
+    use crate::pages::committees::READERS;
+    use Access::{Public, Requires, RequiresAny};
     use Method as M;
     use Permission as P;
     table
@@ -118,6 +119,36 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
             "/api/v1/monitoring/placements/{id}/events",
             Requires(P::Commission),
             post(api::commissioning::record_event),
+        )
+        .add(
+            M::GET,
+            "/api/v1/controls",
+            Requires(P::ViewAssurance),
+            get(api::assurance::controls),
+        )
+        .add(
+            M::POST,
+            "/api/v1/controls/run",
+            Requires(P::WorkOnExceptions),
+            post(api::assurance::run),
+        )
+        .add(
+            M::GET,
+            "/api/v1/control-exceptions",
+            Requires(P::ViewAssurance),
+            get(api::assurance::exceptions),
+        )
+        .add(
+            M::POST,
+            "/api/v1/control-exceptions/{id}/assign",
+            Requires(P::WorkOnExceptions),
+            post(api::assurance::assign),
+        )
+        .add(
+            M::POST,
+            "/api/v1/control-exceptions/{id}/resolve",
+            Requires(P::WorkOnExceptions),
+            post(api::assurance::resolve),
         )
         .add(M::GET, "/api/v1/agreements", Requires(P::ViewProviders), get(api::agreements::list))
         .add(
@@ -395,4 +426,132 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
         .add(M::POST, "/api/v1/users", Requires(P::ManageUsers), post(api::users::create))
         .add(M::GET, "/api/v1/audit/events", Requires(P::ViewAuditTrail), get(api::audit::events))
         .add(M::GET, "/api/v1/audit/verify", Requires(P::ViewAuditTrail), get(api::audit::verify))
+        // Committees (members and clerks read, clerks keep), training, embedding.
+        .add(
+            M::GET,
+            "/api/v1/committee-meetings",
+            RequiresAny(READERS),
+            get(api::committees::meetings),
+        )
+        .add(
+            M::POST,
+            "/api/v1/committee-meetings",
+            Requires(P::ClerkCommittees),
+            post(api::committees::create_meeting),
+        )
+        .add(
+            M::GET,
+            "/api/v1/committee-meetings/{id}",
+            RequiresAny(READERS),
+            get(api::committees::meeting),
+        )
+        .add(
+            M::POST,
+            "/api/v1/committee-meetings/{id}/agenda-items",
+            Requires(P::ClerkCommittees),
+            post(api::committees::add_agenda_item),
+        )
+        .add(
+            M::POST,
+            "/api/v1/committee-meetings/{id}/resolutions",
+            Requires(P::ClerkCommittees),
+            post(api::committees::add_resolution),
+        )
+        .add(
+            M::POST,
+            "/api/v1/resolutions/{id}/done",
+            Requires(P::ClerkCommittees),
+            post(api::committees::complete_resolution),
+        )
+        .add(
+            M::POST,
+            "/api/v1/committee-meetings/{id}/packs",
+            Requires(P::ClerkCommittees),
+            post(api::committees::generate_pack),
+        )
+        .add(
+            M::GET,
+            "/api/v1/committee-packs/{id}",
+            RequiresAny(READERS),
+            get(api::committees::pack),
+        )
+        .add(
+            M::GET,
+            "/api/v1/training-records",
+            Requires(P::ManageTraining),
+            get(api::committees::training),
+        )
+        .add(
+            M::POST,
+            "/api/v1/training-records",
+            Requires(P::ManageTraining),
+            post(api::committees::record_training),
+        )
+        .add(
+            M::GET,
+            "/api/v1/embedding",
+            Requires(P::ViewAssurance),
+            get(api::committees::embedding),
+        )
+        // Internal audit: auditors conduct, management respond.
+        .add(
+            M::GET,
+            "/api/v1/audit-plans",
+            Requires(P::ViewAssurance),
+            get(api::internal_audit::plans),
+        )
+        .add(
+            M::POST,
+            "/api/v1/audit-plans",
+            Requires(P::ConductAudits),
+            post(api::internal_audit::create_plan),
+        )
+        .add(
+            M::POST,
+            "/api/v1/engagements",
+            Requires(P::ConductAudits),
+            post(api::internal_audit::create_engagement),
+        )
+        .add(
+            M::GET,
+            "/api/v1/engagements/{id}",
+            Requires(P::ViewAssurance),
+            get(api::internal_audit::engagement),
+        )
+        .add(
+            M::POST,
+            "/api/v1/engagements/{id}/tests",
+            Requires(P::ConductAudits),
+            post(api::internal_audit::draw),
+        )
+        .add(
+            M::POST,
+            "/api/v1/engagements/{id}/findings",
+            Requires(P::ConductAudits),
+            post(api::internal_audit::record_finding),
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/response",
+            Requires(P::RespondToAudits),
+            post(api::internal_audit::respond),
+        )
+        .add(
+            M::POST,
+            "/api/v1/findings/{id}/actions",
+            Requires(P::RespondToAudits),
+            post(api::internal_audit::agree_action),
+        )
+        .add(
+            M::POST,
+            "/api/v1/actions/{id}/updates",
+            Requires(P::RespondToAudits),
+            post(api::internal_audit::update_action),
+        )
+        .add(
+            M::GET,
+            "/api/v1/actions",
+            Requires(P::ViewAssurance),
+            get(api::internal_audit::actions),
+        )
 }

@@ -43,7 +43,8 @@ fn version_on(page: &str) -> String {
 }
 
 async fn a_manager_runs_the_controls_and_resolves_an_exception(db: TestDatabase) {
-    let placed = db.paid_placement(&PaidPlacementSpec::new("C1", "Oak Homes", date!(2026 - 04 - 01), 6_000))
+    let placed = db
+        .paid_placement(&PaidPlacementSpec::new("C1", "Oak Homes", date!(2026 - 04 - 01), 6_000))
         .await;
     let app = TestApp::new(db);
     let (mut manager, csrf) = signed_in(&app, "hana", Role::HeadOfService).await;
@@ -56,7 +57,11 @@ async fn a_manager_runs_the_controls_and_resolves_an_exception(db: TestDatabase)
     assert!(page.body.contains("No assurance"), "one placement, every decision control failed");
 
     let record = app.get(&format!("/children/{}", placed.child), &mut manager).await;
-    assert!(record.body.contains("This record breaks") && record.body.contains("GK-01 Gateway approval before placement"), "{}", record.body);
+    assert!(
+        record.body.contains("This record breaks") && record.body.contains("GK-01 Gateway approval before placement"),
+        "{}",
+        record.body
+    );
     let list = app.get("/assurance/exceptions?control=GK-01", &mut manager).await;
     assert!(list.body.contains("C1") && list.body.contains("Gateway"), "{}", list.body);
     let path = first_exception(&list.body);

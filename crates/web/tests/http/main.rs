@@ -5,12 +5,15 @@ mod harness;
 
 mod agreements;
 mod api;
+mod assurance;
 mod audit_and_records;
 mod commissioning;
+mod committees;
 mod finance_api;
 mod finance_pages;
 mod forecast;
 mod gateway_flows;
+mod internal_audit;
 mod invoices;
 mod permission_matrix;
 mod records;
