@@ -8,6 +8,7 @@
 //! national figures in the project's domain notes.
 
 mod load;
+mod load_assurance;
 mod load_casework;
 mod load_commissioning;
 mod load_finance;
@@ -21,5 +22,6 @@ mod plan_staff;
 mod random;
 
 pub use load::{load, LoadReport};
+pub use load_assurance::{load_assurance, Loaded as AssuranceLoaded};
 pub use load_finance::go_live;
 pub use plan::{plan, ChildPlan, County, Options, PlacementPlan, StaffPlan, TeamPlan};

@@ -20,6 +20,8 @@ pub struct LoadReport {
     pub placements: u64,
     /// (username, role label) of the demo accounts.
     pub demo_accounts: Vec<(String, String)>,
+    /// The committee meeting whose pack is still to be generated.
+    pub assurance: Option<crate::load_assurance::Loaded>,
 }
 
 /// Loads `county`; every account gets `password_hash`.
@@ -99,6 +101,11 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
         crate::load_commissioning::load_commissioning(store, clock, county, &provider_ids, &user_ids).await?;
         crate::load_finance::load_finance(store, clock, county, &user_ids).await?;
     }
+    let assurance = if county.children.iter().any(|c| !c.events.is_empty()) {
+        crate::load_assurance::load_assurance(store, county, &user_ids).await?
+    } else {
+        None
+    };
 
     Ok(LoadReport {
         teams: team_ids.len(),
@@ -107,5 +114,6 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
         children: child_ids.len(),
         placements,
         demo_accounts,
+        assurance,
     })
 }

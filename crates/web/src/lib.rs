@@ -20,6 +20,8 @@ mod input;
 pub mod metrics;
 mod pages;
 pub mod routes;
+
+pub use pages::committees::generate_as as generate_committee_pack;
 mod security;
 
 use std::sync::Arc;

@@ -42,6 +42,16 @@ pub async fn run(settings: &Settings, clock: Arc<dyn Clock>, args: DemoArgs) -> 
     let state = web::AppState::new(store, clock, settings.calendar()?, config);
     let pass = web::assurance_pass::run_pass(&state).await?;
     println!("The controls library found {} exceptions.", pass.exceptions);
+    if let Some(assurance) = report.assurance {
+        let clerk = store::users::principal(&state.store, assurance.clerk)
+            .await?
+            .context("the demo's committee clerk has no account")?;
+        let can = authz::authorize::<authz::cap::ClerkCommittees>(&clerk).map_err(|e| anyhow::anyhow!("{e}"))?;
+        web::generate_committee_pack(&state, &can, assurance.november_meeting)
+            .await
+            .map_err(|e| anyhow::anyhow!("committee pack: {e:?}"))?;
+        println!("The November committee pack is ready (Committees).");
+    }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }

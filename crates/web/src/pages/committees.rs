@@ -313,10 +313,16 @@ pub async fn generate_pack(
 
 /// Generates a pack for meeting `id` in one command; returns its id.
 pub async fn generate(state: &AppState, auth: &Authorized<ClerkCommittees>, id: i64) -> Result<i64, AppError> {
+    generate_as(state, &auth.can, id).await
+}
+
+/// Generates a pack for meeting `id` as whoever `can` names (the pages,
+/// the API, and the demo, which makes one for its November meeting).
+pub async fn generate_as(state: &AppState, can: &authz::Can<ClerkCommittees>, id: i64) -> Result<i64, AppError> {
     let meeting = store::committees::meeting(&state.store, id).await?.ok_or(AppError::NotFound)?;
     let made = crate::pages::committee_pack::build(state, &meeting).await?;
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
-    let pack = store::committees::save_pack(&mut cmd, &auth.can, id, &made.html, &made.xlsx, &made.figures).await?;
+    let mut cmd = state.store.begin(can.actor(), state.clock.as_ref()).await?;
+    let pack = store::committees::save_pack(&mut cmd, can, id, &made.html, &made.xlsx, &made.figures).await?;
     cmd.commit().await?;
     Ok(pack)
 }
