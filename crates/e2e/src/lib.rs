@@ -43,16 +43,23 @@ pub struct Site {
 
 pub const DEMO_PASSWORD: &str = "browser-demo";
 
+/// The small demo county a [`Site`] is built from on `today` (the test
+/// clock's date), so a journey can check a page against the plan: that it
+/// names none of the county's children, for instance.
+pub fn demo_county(today: time::Date) -> demo::County {
+    demo::plan(&demo::Options {
+        children: 60,
+        seed: 7,
+        today,
+        demo_accounts: true,
+        casework: true,
+    })
+}
+
 impl Site {
     pub async fn start(backend: TestBackend) -> Option<Site> {
         let db = TestDatabase::new(backend).await?;
-        let county = demo::plan(&demo::Options {
-            children: 60,
-            seed: 7,
-            today: kernel::Clock::today(db.clock.as_ref()),
-            demo_accounts: true,
-            casework: true,
-        });
+        let county = demo_county(kernel::Clock::today(db.clock.as_ref()));
         let hash = store::passwords::hash(DEMO_PASSWORD);
         let report = demo::load(&db.store, db.clock.as_ref(), &county, &hash)
             .await

@@ -261,6 +261,27 @@ mod tests {
     }
 
     #[test]
+    fn the_go_live_day_and_the_opinion_scale_are_read_and_checked() {
+        let folder = tempfile::tempdir().unwrap();
+        let file = folder.path().join("hearth.toml");
+        std::fs::write(
+            &file,
+            "controls_from = \"2025-11-01\"\nopinion_scale = [{ name = \"Good\", up_to_bp = 500 }, { name = \"Poor\" }]\n",
+        )
+        .unwrap();
+        let config = Settings::load(Some(&file)).unwrap().web_config().unwrap();
+        assert_eq!(config.controls.decisions_from, Some(time::macros::date!(2025 - 11 - 01)));
+        assert_eq!(config.opinion_scale.levels()[1].name, "Poor");
+
+        std::fs::write(&file, "opinion_scale = [{ name = \"Good\", up_to_bp = 500 }]\n").unwrap();
+        let err = Settings::load(Some(&file)).unwrap().web_config().unwrap_err().to_string();
+        assert!(err.contains("opinion_scale"), "{err}");
+        std::fs::write(&file, "controls_from = \"1 Nov\"\n").unwrap();
+        let err = Settings::load(Some(&file)).unwrap().web_config().unwrap_err().to_string();
+        assert!(err.contains("controls_from"), "{err}");
+    }
+
+    #[test]
     fn the_database_password_is_never_serialised() {
         let settings = Settings {
             database_url: SecretString::from("postgres://app:hunter2@db/hearth"),
