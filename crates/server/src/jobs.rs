@@ -43,7 +43,8 @@ pub async fn run_once(state: &web::AppState, mailer: &Mailer, public_url: &str) 
     let controls = web::assurance_pass::run_if_due(state, time::Duration::hours(1)).await?;
     let mut cmd = store.begin(authz::Actor::System, clock).await?;
     let chased = store::request_steps::chase_ratifications(&mut cmd, clock.today()).await?;
-    let alerted = store::alerts::commissioning(store, &mut cmd, clock.today()).await?;
+    let alerted = store::alerts::commissioning(store, &mut cmd, clock.today()).await?
+        + store::alerts::audit_escalations(store, &mut cmd, clock.today()).await?;
     cmd.commit().await?;
     let mut emailed = 0;
     for email in store::notifications::outbox(store, 200).await? {

@@ -1,6 +1,7 @@
-//! Commissioning alerts raised by the background jobs: an agreement that
-//! ends within 8 weeks, and an accreditation item that expires within 30
-//! days, each told once to every commissioning officer. Subjects name
+//! Alerts raised by the background jobs: an agreement that ends within 8
+//! weeks, and an accreditation item that expires within 30 days, each told
+//! once to every commissioning officer; and an audit action overdue long
+//! enough to be escalated, told once per level to the role it reaches. Subjects name
 //! record numbers and dates only, because they may go out by email.
 
 use authz::Role;
@@ -65,5 +66,45 @@ pub async fn commissioning(store: &Store, cmd: &mut Command, today: Date) -> Res
         Some(&serde_json::json!({ "raised": raised, "on": date_text(today) })),
     ))
     .await?;
+    Ok(raised)
+}
+
+/// Escalates overdue audit actions: each is told once, at each level it
+/// reaches, to every holder of the role it is escalated to (heads of
+/// service after 30 days overdue, directors after 90). Returns how many
+/// escalations were new.
+pub async fn audit_escalations(store: &Store, cmd: &mut Command, today: Date) -> Result<usize, StoreError> {
+    let mut raised = 0;
+    for action in crate::audit_actions::overdue_actions(store, today).await? {
+        let Some(role) = action.escalation.role() else {
+            continue;
+        };
+        // Told once per level: the subject names the level and the target,
+        // not the days overdue, which change daily.
+        let subject = format!(
+            "Audit action {} (target {}) is overdue: escalated to the {}",
+            action.id,
+            uk(action.target),
+            role.label().to_lowercase()
+        );
+        let mut new = false;
+        for holder in holders_of(cmd, role).await? {
+            if !already_told(cmd, holder, &subject, "").await? {
+                notify(cmd, holder, "audit-action", &subject, "/assurance/actions?show=escalated").await?;
+                new = true;
+            }
+        }
+        raised += usize::from(new);
+    }
+    if raised > 0 {
+        cmd.record(Change::new(
+            "assurance.actions_escalated",
+            "alerts",
+            "many",
+            None::<&()>,
+            Some(&serde_json::json!({ "escalated": raised, "on": date_text(today) })),
+        ))
+        .await?;
+    }
     Ok(raised)
 }

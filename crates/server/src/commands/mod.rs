@@ -48,7 +48,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 |n| format!("controls found {n} exceptions"),
             );
             println!(
-                "emailed {} notifications; chased {} emergency placements; raised {} commissioning alerts; {controls}",
+                "emailed {} notifications; chased {} emergency placements; raised {} alerts (commissioning, audit actions); {controls}",
                 report.emailed, report.chased, report.alerted
             );
             Ok(ExitCode::SUCCESS)
