@@ -59,7 +59,8 @@ const SELECT: &str =
      FROM placement_agreements a JOIN placements p ON p.id = a.placement_id JOIN children c ON c.id = p.child_id
      JOIN providers pr ON pr.id = a.provider_id";
 
-fn percent(row: &sqlx::any::AnyRow, i: usize) -> Result<u8, StoreError> {
+/// A stored whole percentage (a funding share).
+pub(crate) fn percent(row: &sqlx::any::AnyRow, i: usize) -> Result<u8, StoreError> {
     u8::try_from(row.try_get::<i64, _>(i)?).map_err(StoreError::corrupt)
 }
 

@@ -127,7 +127,7 @@ pub async fn add(cmd: &mut Command, _can: &Can<ConductAudits>, engagement_id: i6
     .bind(new.notes.trim())
     .bind(file.as_ref().map(|(name, _, _)| name.clone()))
     .bind(file.as_ref().map(|(_, kind, _)| kind.clone()))
-    .bind(file.as_ref().map(|(_, _, bytes)| base64::encode(bytes)))
+    .bind(file.as_ref().map(|(_, _, bytes)| crate::base64::encode(bytes)))
     .bind(cmd.actor().user_id().map(kernel::UserId::get))
     .bind(cmd.at_text())
     .fetch_one(cmd.conn())
@@ -206,74 +206,6 @@ pub async fn file(store: &Store, id: i64) -> Result<Download, StoreError> {
     Ok(Download {
         file_name,
         content_type,
-        bytes: base64::decode(&text).ok_or_else(|| StoreError::corrupt(format!("workpaper {id}: the file is not base64")))?,
+        bytes: crate::base64::decode(&text).map_err(|e| StoreError::corrupt(format!("workpaper {id}: {e}")))?,
     })
-}
-
-/// Standard base64 with padding (RFC 4648 §4), small enough to keep here
-/// rather than add a dependency for one column.
-mod base64 {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-    pub fn encode(bytes: &[u8]) -> String {
-        let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-        for chunk in bytes.chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..4 {
-                if i <= chunk.len() {
-                    out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-                } else {
-                    out.push('=');
-                }
-            }
-        }
-        out
-    }
-
-    fn value(c: u8) -> Option<u32> {
-        ALPHABET.iter().position(|a| *a == c).and_then(|at| u32::try_from(at).ok())
-    }
-
-    pub fn decode(text: &str) -> Option<Vec<u8>> {
-        let bytes = text.as_bytes();
-        if !bytes.len().is_multiple_of(4) {
-            return None;
-        }
-        let mut out = Vec::with_capacity(bytes.len() / 4 * 3);
-        for (index, chunk) in bytes.chunks(4).enumerate() {
-            let last = index + 1 == bytes.len() / 4;
-            let padding = chunk.iter().rev().take_while(|c| **c == b'=').count();
-            if padding > 2 || (padding > 0 && !last) {
-                return None;
-            }
-            let mut n = 0u32;
-            for (i, c) in chunk.iter().enumerate() {
-                let v = if i >= 4 - padding { 0 } else { value(*c)? };
-                n |= v << (18 - 6 * i);
-            }
-            let decoded = [(n >> 16) as u8, (n >> 8) as u8, n as u8];
-            out.extend_from_slice(&decoded[..3 - padding]);
-        }
-        Some(out)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::*;
-
-        #[test]
-        fn round_trips_and_matches_the_rfc_vectors() {
-            let vectors = [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")];
-            for (plain, encoded) in vectors {
-                assert_eq!(encode(plain.as_bytes()), encoded);
-                assert_eq!(decode(encoded).unwrap(), plain.as_bytes());
-            }
-            let all: Vec<u8> = (0..=255).collect();
-            assert_eq!(decode(&encode(&all)).unwrap(), all);
-            assert_eq!(decode("Zg="), None);
-            assert_eq!(decode("Zg==Zg=="), None);
-            assert_eq!(decode("Z!=="), None);
-        }
-    }
 }

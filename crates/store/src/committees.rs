@@ -14,8 +14,6 @@
 //! The figures a pack was made from are recorded as the after-image of
 //! its audit event, so the API can give them back exactly as printed.
 
-mod base64;
-
 use authz::cap::ClerkCommittees;
 use authz::Can;
 use kernel::UserId;
@@ -451,7 +449,7 @@ pub async fn save_pack<F: Serialize>(
     .bind(cmd.at_text())
     .bind(generated_by)
     .bind(html)
-    .bind(base64::encode(xlsx))
+    .bind(crate::base64::encode(xlsx))
     .fetch_one(cmd.conn())
     .await?;
     let id: i64 = row.try_get(0)?;
@@ -508,7 +506,7 @@ pub async fn pack(store: &Store, id: i64) -> Result<Option<Pack>, StoreError> {
     Ok(Some(Pack {
         summary: summary_from(&row)?,
         html: row.try_get(5)?,
-        xlsx: base64::decode(&xlsx).map_err(|e| StoreError::corrupt(format!("committee pack {id}: {e}")))?,
+        xlsx: crate::base64::decode(&xlsx).map_err(|e| StoreError::corrupt(format!("committee pack {id}: {e}")))?,
     }))
 }
 

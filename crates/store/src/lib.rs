@@ -23,6 +23,7 @@ pub mod audit_actions;
 pub mod audit_findings;
 pub mod audit_samples;
 pub mod audit_workpapers;
+mod base64;
 pub mod budgets;
 pub mod care_history;
 pub mod carer_fees;

@@ -19,6 +19,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, Row};
 use time::{Date, Duration};
 
+use crate::agreements::percent;
 use crate::command::{Change, Command};
 use crate::db::Store;
 use crate::error::StoreError;
@@ -55,10 +56,6 @@ const SELECT: &str = "SELECT s.id, s.version, s.placement_id, p.category, s.paye
      FROM service_agreements s JOIN placements p ON p.id = s.placement_id JOIN children c ON c.id = p.child_id
      LEFT JOIN providers pr ON s.payee_kind = 'provider' AND pr.id = s.payee_id
      LEFT JOIN foster_households h ON s.payee_kind = 'household' AND h.id = s.payee_id";
-
-fn percent(row: &sqlx::any::AnyRow, i: usize) -> Result<u8, StoreError> {
-    u8::try_from(row.try_get::<i64, _>(i)?).map_err(StoreError::corrupt)
-}
 
 fn stored_from(row: &sqlx::any::AnyRow) -> Result<Stored, StoreError> {
     let payee_id: i64 = row.try_get(5)?;

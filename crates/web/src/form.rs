@@ -29,6 +29,12 @@ impl FormData {
             .unwrap_or_default()
     }
 
+    /// The record version the form was read at (the hidden `version`
+    /// field), for optimistic locking; a missing one can only be stale.
+    pub fn version(&self) -> i64 {
+        self.text("version").parse().unwrap_or_default()
+    }
+
     /// Every value of `name`, in order.
     pub fn all(&self, name: &str) -> Vec<String> {
         self.0

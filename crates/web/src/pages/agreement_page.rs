@@ -202,11 +202,6 @@ pub async fn show(
     show_page(&state, chrome, may, agreement_id(&id)?, None, Vec::new(), FormData::default()).await
 }
 
-/// The version the form was read at; a missing one can only be stale.
-fn version(form: &FormData) -> i64 {
-    form.text("version").parse().unwrap_or_default()
-}
-
 /// POST /agreements/{id}/signature: records how far signing has got.
 pub async fn signature(
     State(state): State<AppState>,
@@ -224,7 +219,7 @@ pub async fn signature(
         )];
         return show_page(&state, chrome, may, id, None, errors, form).await;
     };
-    let version = version(&form);
+    let version = form.version();
     match in_command(&state, auth.can.actor(), async |cmd| {
         store::agreements::set_signature(cmd, &auth.can, id, version, status).await
     })
@@ -296,7 +291,7 @@ pub async fn decide(
             return show_page(&state, chrome, may, id, None, errors, form).await;
         }
     };
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::agreements::decide_variation(cmd, &auth.can, vid, version, approve).await
     })

@@ -22,7 +22,6 @@ use crate::auth::Authorized;
 use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
 use crate::form::FormData;
-use crate::pages::engagement_page::version;
 use crate::pages::{form_status, in_command, path_id, render, Chrome};
 use crate::AppState;
 
@@ -221,7 +220,7 @@ pub async fn update(
         revised_target,
         completed: form.text("completed") == "yes",
     };
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::audit_actions::add_update(cmd, &auth.can, &auth.principal, id, version, &update).await
     })

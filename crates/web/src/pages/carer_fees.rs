@@ -141,7 +141,7 @@ pub async fn decide(
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
     let approve = form.text("approve") == "yes";
-    let version: i64 = form.text("version").parse().unwrap_or_default();
+    let version = form.version();
     match in_command(&state, auth.can.actor(), async |cmd| {
         store::carer_fees::decide(cmd, &auth.can, id, version, approve).await
     })

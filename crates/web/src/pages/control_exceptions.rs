@@ -226,10 +226,6 @@ pub async fn show(
     show_page(&state, chrome, may_work, path_id(&id)?, None, Vec::new(), FormData::default()).await
 }
 
-fn version(form: &FormData) -> i64 {
-    form.text("version").parse().unwrap_or_default()
-}
-
 /// What a change came to: back to the exception, its form again, or a
 /// conflict that keeps what was typed.
 async fn after_change(
@@ -266,7 +262,7 @@ pub async fn assign(
         let errors = vec![FieldError::new("assigned_to", "Choose who will put this right")];
         return show_page(&state, chrome, true, id, None, errors, form).await;
     };
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::controls::assign(cmd, &auth.can, id, version, to).await
     })
@@ -287,7 +283,7 @@ pub async fn resolve(
         resolution: form.text("resolution"),
         evidence: form.text("evidence"),
     };
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::controls::resolve(cmd, &auth.can, id, version, &how).await
     })

@@ -25,7 +25,7 @@ use crate::auth::Authorized;
 use crate::error::{AppError, FieldError};
 use crate::form::{FormData, Upload};
 use crate::input::parse_date;
-use crate::pages::engagement_page::{conflict, show_page, version, Shown};
+use crate::pages::engagement_page::{conflict, show_page, Shown};
 use crate::pages::internal_audit::renamed;
 use crate::pages::{in_command, path_id, Chrome};
 use crate::AppState;
@@ -186,7 +186,7 @@ pub async fn conclude(
     let mut conn = state.store.pool().acquire().await.map_err(store::StoreError::from)?;
     let engagement = store::audit_samples::test(&mut conn, id).await?.engagement_id;
     drop(conn);
-    let (text, version) = (form.text("conclusion"), version(&form));
+    let (text, version) = (form.text("conclusion"), form.version());
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::audit_samples::conclude(cmd, &auth.can, id, version, &text).await
     })
@@ -327,7 +327,7 @@ pub async fn respond(
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
     let engagement = store::audit_findings::get(&state.store, id).await?.engagement_id;
-    let (text, version) = (form.text("response"), version(&form));
+    let (text, version) = (form.text("response"), form.version());
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::audit_findings::respond(cmd, &auth.can, id, version, &text).await
     })

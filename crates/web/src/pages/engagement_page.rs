@@ -297,11 +297,6 @@ pub async fn show(
     show_page(&state, chrome, &auth.principal, id, shown).await
 }
 
-/// The version a form was read at; a missing one can only be stale.
-pub fn version(form: &FormData) -> i64 {
-    form.text("version").parse().unwrap_or_default()
-}
-
 /// A conflict as an error against `field`, shown on the page with 409.
 pub fn conflict(field: &str, what: &str) -> Vec<FieldError> {
     vec![FieldError::new(
@@ -324,7 +319,7 @@ pub async fn advance(
         opinion,
         reason: form.text("opinion_reason"),
     });
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::internal_audit::advance(cmd, &auth.can, id, version, closing.as_ref()).await
     })
@@ -349,7 +344,7 @@ pub async fn follow_up(
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
     let original = form.text("follow_up_of").parse::<i64>().ok();
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::internal_audit::set_follow_up(cmd, &auth.can, id, version, original).await
     })

@@ -190,7 +190,7 @@ pub async fn approve_plan(
     form: FormData,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let version = form.text("version").parse().unwrap_or_default();
+    let version = form.version();
     let field = format!("approve-{id}");
     let errors = match in_command(&state, auth.can.actor(), async |cmd| {
         store::internal_audit::approve_plan(cmd, &auth.can, id, version).await

@@ -115,7 +115,7 @@ pub async fn resolve(
         let errors = vec![FieldError::new(&outcome_field, "Choose whether to accept or reject the exception")];
         return show_page(&state, chrome, &auth.principal, invoice, None, errors, form).await;
     };
-    let version = form.text("version").parse().unwrap_or_default();
+    let version = form.version();
     let reason = form.text("reason");
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::invoices::resolve(cmd, &auth.can, id, version, outcome, &reason).await

@@ -235,10 +235,6 @@ async fn after_step<T>(
     }
 }
 
-fn version(form: &FormData) -> i64 {
-    form.text("version").parse().unwrap_or_default()
-}
-
 /// POST /finance/runs/{id}/calculate
 pub async fn calculate(
     State(state): State<AppState>,
@@ -248,7 +244,7 @@ pub async fn calculate(
     form: FormData,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::payment_runs::calculate(cmd, &auth.can, id, version).await
     })
@@ -265,7 +261,7 @@ pub async fn approve(
     form: FormData,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let version = version(&form);
+    let version = form.version();
     let outcome = in_command(&state, auth.can.actor(), async |cmd| {
         store::payment_runs::approve(cmd, &auth.can, id, version).await
     })

@@ -268,7 +268,7 @@ pub async fn close(
     form: FormData,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let (version, reason) = (version(&form), form.text("close_reason"));
+    let (version, reason) = (form.version(), form.text("close_reason"));
     let errors = match in_command(&state, auth.can.actor(), async |cmd| {
         store::search_referrals::close(cmd, &auth.can, id, version, &reason).await
     })
@@ -299,11 +299,6 @@ pub fn parse_pick(text: &str) -> Option<(PassKind, i64)> {
     Some((pass.parse().ok()?, id.trim().parse().ok()?))
 }
 
-/// The version a form was read at; a missing one can only be stale.
-fn version(form: &FormData) -> i64 {
-    form.text("version").parse().unwrap_or(0)
-}
-
 /// POST /searches/{id}/referrals: refers the child to the ticked results.
 pub async fn refer(
     State(state): State<AppState>,
@@ -317,7 +312,7 @@ pub async fn refer(
     let errors = match picks {
         None => vec![FieldError::new("picks", "Choose settings from the results")],
         Some(picks) => {
-            let version = version(&form);
+            let version = form.version();
             match in_command(&state, auth.can.actor(), async |cmd| {
                 store::search_referrals::refer(cmd, &auth.can, id, version, &picks).await
             })
@@ -385,7 +380,7 @@ pub async fn answer(
     }
     let mut errors = Vec::new();
     if let Some(answer) = answer_from(&form, &mut errors) {
-        let version = version(&form);
+        let version = form.version();
         match in_command(&state, auth.can.actor(), async |cmd| {
             store::search_referrals::answer(cmd, &auth.can, id, version, &answer).await
         })
@@ -420,7 +415,7 @@ pub async fn choose(
     let errors = match form.text("referral").parse::<i64>() {
         Err(_) => vec![FieldError::new("referral", "Choose the offer to accept")],
         Ok(referral) => {
-            let (version, rationale) = (version(&form), form.text("rationale"));
+            let (version, rationale) = (form.version(), form.text("rationale"));
             match in_command(&state, auth.can.actor(), async |cmd| {
                 store::search_referrals::choose(cmd, &auth.can, id, version, referral, &rationale).await
             })

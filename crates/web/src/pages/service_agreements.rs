@@ -415,7 +415,7 @@ pub async fn add_rate(
         Ok(change) => change,
         Err(errors) => return show_page(&state, chrome, true, id, None, errors, form).await,
     };
-    let version: i64 = form.text("version").parse().unwrap_or_default();
+    let version = form.version();
     match in_command(&state, auth.can.actor(), async |cmd| {
         store::service_agreements::add_rate(cmd, &auth.can, id, version, &change).await
     })

@@ -1,5 +1,6 @@
-//! Base64 (RFC 4648, standard alphabet, padded) for the committee pack's
-//! workbook, which is kept as TEXT so the table uses portable types only.
+//! Base64 (RFC 4648, standard alphabet, padded) for files kept in the
+//! database (a committee pack's workbook, an audit workpaper's evidence),
+//! which are stored as TEXT so tables use portable types only.
 //!
 //! Written here rather than taken from a crate: it is two short functions,
 //! and the store's dependency list is a supply-chain decision.
