@@ -22,6 +22,8 @@ pub enum AccessKind {
     ApiView,
     /// Emergency access past a restriction, with a stated reason.
     BreakGlass,
+    /// The whole record downloaded as JSON (page or API).
+    Export,
 }
 
 impl AccessKind {
@@ -30,6 +32,7 @@ impl AccessKind {
             AccessKind::View => "view",
             AccessKind::ApiView => "api-view",
             AccessKind::BreakGlass => "break-glass",
+            AccessKind::Export => "export",
         }
     }
 }

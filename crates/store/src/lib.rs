@@ -62,6 +62,7 @@ pub mod providers;
 pub mod request_steps;
 pub mod requests;
 pub mod restrictions;
+pub mod returns;
 pub mod search_candidates;
 pub mod search_referrals;
 pub mod service_agreements;

@@ -82,6 +82,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "assurance",
         source: include_str!("../migrations/0011_assurance.sql"),
     },
+    Migration {
+        version: 12,
+        name: "returns",
+        source: include_str!("../migrations/0012_returns.sql"),
+    },
 ];
 
 /// The SQL for `backend`.

@@ -1,0 +1,8 @@
+//! Statutory returns.
+//!
+//! [`ssda903`] holds the DfE's children-looked-after return: its tables and
+//! their exact CSV form, the rows Hearth derives from a child's record, and
+//! the validation rules, one pack per collection year. Pure: text and values
+//! in, values out; reading folders and databases is the caller's job.
+
+pub mod ssda903;
