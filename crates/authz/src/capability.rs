@@ -96,6 +96,7 @@ pub mod cap {
         RespondToAudits,
         ClerkCommittees,
         ManageTraining,
+        ProduceReturns,
         ViewAggregates,
         ManageUsers,
         ManageApiTokens,

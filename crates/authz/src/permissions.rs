@@ -69,6 +69,9 @@ pub enum Permission {
     ClerkCommittees,
     /// Record staff training (course, date, expiry).
     ManageTraining,
+    /// Produce the statutory returns (SSDA903, Annex A) and work their
+    /// data-quality errors. The returns name children, so only case readers.
+    ProduceReturns,
     /// See aggregate figures with no child's identity (committee packs).
     ViewAggregates,
     /// Create, change and deactivate user accounts and their roles and teams.
@@ -81,7 +84,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission, for matrix tests and documentation.
-    pub const ALL: [Permission; 25] = [
+    pub const ALL: [Permission; 26] = [
         Permission::UseHearth,
         Permission::SearchChildren,
         Permission::ViewChildRecord,
@@ -103,6 +106,7 @@ impl Permission {
         Permission::RespondToAudits,
         Permission::ClerkCommittees,
         Permission::ManageTraining,
+        Permission::ProduceReturns,
         Permission::ViewAggregates,
         Permission::ManageUsers,
         Permission::ManageApiTokens,
@@ -170,6 +174,9 @@ impl Permission {
             // Packs hold aggregates only, so the clerk need not see children.
             Permission::ClerkCommittees => &[InternalAuditor, Director, Administrator],
             Permission::ManageTraining => &[TeamManager, HeadOfService, Administrator],
+            // Managers see their teams' errors; heads of service and directors
+            // sign the return off; auditors test it.
+            Permission::ProduceReturns => &[TeamManager, HeadOfService, Director, InternalAuditor],
             // Commissioners plan sufficiency from the aggregate picture.
             Permission::ViewAggregates => &[
                 HeadOfService,

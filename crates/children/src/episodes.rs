@@ -35,8 +35,17 @@ fn active_at<T>(items: &[T], day: Date, start: impl Fn(&T) -> Date, end: impl Fn
     items.iter().find(|i| start(i) <= day && end(i).is_none_or(|e| day < e))
 }
 
+/// Whether a change of placement keeps the same carer (RNE T or U rather
+/// than P or B): the same registered setting (URN), provider and postcode,
+/// unless the new placement is an adoption placement "not with the current
+/// foster carer" (A4, A6), which the DfE defines as a new carer whatever
+/// agency arranges it.
 fn same_carer(a: &Placement, b: &Placement) -> bool {
-    a.urn.is_some() && a.urn == b.urn && a.provider_type == b.provider_type && a.postcode == b.postcode
+    a.urn.is_some()
+        && a.urn == b.urn
+        && a.provider_type == b.provider_type
+        && a.postcode == b.postcode
+        && !matches!(b.place.as_str(), "A4" | "A6")
 }
 
 /// The episodes of every period of care, in date order. Assumes a history

@@ -25,6 +25,22 @@ pub enum PlacementCategory {
 }
 
 impl PlacementCategory {
+    /// The category a placement recorded only by its SSDA903 PLACE code (and
+    /// PLACE_PROVIDER) is counted under, for records imported from other
+    /// systems: foster care with the council's own carers (PR1) is in-house.
+    pub fn for_place_code(place: &str, provider_type: &str) -> PlacementCategory {
+        match place {
+            "U1" | "U2" | "U3" => PlacementCategory::Kinship,
+            "U4" | "U5" | "U6" if provider_type == "PR1" => PlacementCategory::InHouseFoster,
+            "U4" | "U5" | "U6" => PlacementCategory::IndependentFoster,
+            "K1" => PlacementCategory::Secure,
+            "K2" => PlacementCategory::ChildrensHome,
+            "K3" | "H5" => PlacementCategory::SupportedAccommodation,
+            "P1" => PlacementCategory::WithParents,
+            _ => PlacementCategory::Other,
+        }
+    }
+
     pub const ALL: [PlacementCategory; 9] = [
         PlacementCategory::InHouseFoster,
         PlacementCategory::IndependentFoster,

@@ -9,16 +9,35 @@ use children::codes::CodeSets;
 
 use super::year::CollectionYear;
 
-/// A sorted list of codes.
+/// A list of codes. Every 903 code is at most eight bytes, so each is kept
+/// packed into a `u64` beside its text: a lookup compares integers, not
+/// strings, which matters when rules ask millions of times.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CodeList(Vec<String>);
+pub struct CodeList {
+    codes: Vec<String>,
+    packed: Vec<u64>,
+}
+
+/// The code's bytes as a number (zero-padded), or `None` if it is longer
+/// than any code.
+fn pack(value: &str) -> Option<u64> {
+    let bytes = value.as_bytes();
+    if bytes.len() > 8 {
+        return None;
+    }
+    let mut word = [0u8; 8];
+    word[..bytes.len()].copy_from_slice(bytes);
+    Some(u64::from_le_bytes(word))
+}
 
 impl CodeList {
     fn of(codes: impl IntoIterator<Item = String>) -> CodeList {
         let mut codes: Vec<String> = codes.into_iter().collect();
         codes.sort();
         codes.dedup();
-        CodeList(codes)
+        let mut packed: Vec<u64> = codes.iter().map(|c| pack(c).expect("903 codes are at most eight bytes")).collect();
+        packed.sort_unstable();
+        CodeList { codes, packed }
     }
 
     fn fixed(codes: &[&str]) -> CodeList {
@@ -27,7 +46,7 @@ impl CodeList {
 
     /// Whether a (non-blank) value is in the list.
     pub fn has(&self, value: &str) -> bool {
-        self.0.binary_search_by(|c| c.as_str().cmp(value)).is_ok()
+        pack(value).is_some_and(|word| self.packed.binary_search(&word).is_ok())
     }
 
     /// Whether a cell holds a code of the list (blank is not).
@@ -36,7 +55,7 @@ impl CodeList {
     }
 
     pub fn codes(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(String::as_str)
+        self.codes.iter().map(String::as_str)
     }
 }
 
@@ -73,7 +92,7 @@ impl Codes {
         let on = year.end();
         let set = |name: &str| CodeList::of(sets.current(name, on).into_iter().map(|c| c.code.clone()));
         let mut rec = set("reason-ceased");
-        rec = CodeList::of(rec.0.into_iter().chain(["X1".to_owned()]));
+        rec = CodeList::of(rec.codes.into_iter().chain(["X1".to_owned()]));
         Codes {
             sex: set("sex"),
             ethnic: set("ethnicity"),
@@ -108,6 +127,15 @@ impl Codes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_longer_than_any_code_or_blank_is_not_a_code() {
+        let codes = Codes::for_year(CollectionYear::new(2026).unwrap());
+        assert!(!codes.place.has("U1U1U1U1U1"));
+        assert!(!codes.place.has(""));
+        assert!(!codes.place.holds(None));
+        assert!(codes.sw_reason.has("FCONTA") && !codes.sw_reason.has("FCONT"));
+    }
 
     #[test]
     fn codes_follow_the_year() {

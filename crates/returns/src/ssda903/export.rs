@@ -20,7 +20,36 @@ use super::year::CollectionYear;
 
 /// The year's return for these children.
 pub fn build(year: CollectionYear, children: &[ChildFacts]) -> Return {
+    if children.len() < PARALLEL_FROM {
+        return build_part(year, children);
+    }
+    // Children are independent, so parts are built on their own threads
+    // and joined in order: the same rows as building them one by one.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+    let chunk = children.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = children
+            .chunks(chunk)
+            .skip(1)
+            .map(|part| scope.spawn(move || build_part(year, part)))
+            .collect();
+        let mut ret = build_part(year, &children[..chunk.min(children.len())]);
+        for handle in handles {
+            ret.append(handle.join().expect("building rows does not panic"));
+        }
+        ret
+    })
+}
+
+/// Below this many children one thread is quicker than several.
+const PARALLEL_FROM: usize = 5_000;
+
+fn build_part(year: CollectionYear, children: &[ChildFacts]) -> Return {
     let mut ret = Return::complete(year);
+    // Rows are large; growing the two big tables by doubling would copy
+    // them several times over.
+    ret.header.reserve(children.len());
+    ret.episodes.reserve(children.len() * 2);
     for facts in children {
         add_child(&mut ret, year, facts);
     }
@@ -49,6 +78,20 @@ fn at<T: Clone>(dated: &[Dated<T>], day: Date) -> Option<T> {
         .iter()
         .find(|d| d.start <= day && d.end.is_none_or(|e| day < e))
         .map(|d| d.value.clone())
+}
+
+/// Temporary (T0-T4) and "other" (Z1, Z11-Z14) placements carry no
+/// provider in the return, whatever the placement's provider record says.
+fn no_provider(place: &str) -> bool {
+    place.starts_with('T') || place.starts_with('Z')
+}
+
+/// Settings Ofsted does not register (with parents, residential employment,
+/// residential care homes, health settings, custody, temporary and other
+/// placements) carry no URN, even when the provider has one for another
+/// of its services.
+fn no_urn(place: &str) -> bool {
+    matches!(place, "P1" | "P3" | "R1" | "R2" | "R5") || no_provider(place)
 }
 
 /// SEX was 1 (male) and 2 (female) until 2023-24.
@@ -113,13 +156,13 @@ fn add_child(ret: &mut Return, year: CollectionYear, facts: &ChildFacts) {
             ls: text(e.ls.as_str()),
             cin: text(e.cin.as_str()),
             place: text(e.place.as_str()),
-            place_provider: Some(e.place_provider.clone()).filter(|p| !p.is_empty()),
+            place_provider: Some(e.place_provider.clone()).filter(|p| !p.is_empty() && !no_provider(&e.place)),
             dec: Day::from_option(dec),
             rec,
             reason_place_change: dec.and(e.reason_place_change.clone()),
             home_post: at(&facts.home_postcodes, e.decom),
             pl_post: e.pl_post.clone(),
-            urn: e.urn.clone(),
+            urn: e.urn.clone().filter(|_| !no_urn(&e.place)),
         });
     }
     add_events(ret, year, facts, &child, &dob);

@@ -7,6 +7,8 @@
 //!   file round-trips, dates parsed once;
 //! * [`csv`]: reading and writing the CSV files, errors by file, line and
 //!   column;
+//! * [`export`] and [`import`]: a year's rows from Hearth's facts, and a
+//!   council's historic years back into facts;
 //! * [`rules`]: the validation rules, each declaring its tables and years;
 //!   [`validate`] runs the pack for a year.
 
@@ -14,6 +16,7 @@ pub mod codes;
 pub mod csv;
 pub mod export;
 pub mod facts;
+pub mod import;
 pub mod model;
 pub mod rules;
 pub mod tables;

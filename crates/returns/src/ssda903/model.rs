@@ -241,6 +241,22 @@ impl Return {
         }
     }
 
+    /// Adds another return's rows after this one's.
+    pub fn append(&mut self, mut other: Return) {
+        self.header.append(&mut other.header);
+        self.episodes.append(&mut other.episodes);
+        self.uasc.append(&mut other.uasc);
+        self.reviews.append(&mut other.reviews);
+        self.oc2.append(&mut other.oc2);
+        self.oc3.append(&mut other.oc3);
+        self.ad1.append(&mut other.ad1);
+        self.placed_adoption.append(&mut other.placed_adoption);
+        self.prev_perm.append(&mut other.prev_perm);
+        self.missing.append(&mut other.missing);
+        self.sw_episodes.append(&mut other.sw_episodes);
+        self.dolo.append(&mut other.dolo);
+    }
+
     pub fn has(&self, table: TableKind) -> bool {
         self.supplied.contains(&table)
     }

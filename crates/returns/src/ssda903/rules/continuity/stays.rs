@@ -10,13 +10,20 @@ use crate::ssda903::tables::TableKind::Episodes;
 /// open, with this year's first episode (its index and row) and that one.
 fn continuing<'a>(ctx: &Ctx<'a>, mut each: impl FnMut(usize, &'a Episode, &'a Episode)) {
     let Some(prev) = ctx.prev else { return };
-    for (&child, list) in &ctx.index.episodes {
-        let Some(first) = readable_first(ctx, list) else { continue };
-        let Some(last) = final_last_year(ctx, child) else { continue };
-        let last = &prev.episodes[last];
-        if last.dec.is_blank() {
-            each(first, &ctx.ret.episodes[first], last);
-        }
+    // Eleven rules walk the same pairs, so they are found once.
+    let pairs = ctx.shared.continuing.get_or_init(|| {
+        let mut pairs: Vec<(usize, usize)> = ctx
+            .index
+            .episodes
+            .iter()
+            .filter_map(|(&child, list)| Some((readable_first(ctx, list)?, final_last_year(ctx, child)?)))
+            .filter(|&(_, last)| prev.episodes[last].dec.is_blank())
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    });
+    for &(first, last) in pairs {
+        each(first, &ctx.ret.episodes[first], &prev.episodes[last]);
     }
 }
 

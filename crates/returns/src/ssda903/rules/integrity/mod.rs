@@ -2,8 +2,6 @@
 //! date of birth (and, in UASC, the same sex), and appears once in the
 //! tables that have one row per child.
 
-use std::collections::HashMap;
-
 use time::Date;
 
 use super::{Ctx, Flags, Need, Rule, ALL_YEARS};
@@ -280,7 +278,7 @@ fn int21(ctx: &Ctx, flags: &mut Flags) {
 }
 
 /// Every row of a child who has more than one in the table.
-fn duplicated(index: &HashMap<&str, Vec<usize>>, table: TableKind, flags: &mut Flags) {
+fn duplicated(index: &super::ChildMap<'_, Vec<usize>>, table: TableKind, flags: &mut Flags) {
     for rows in index.values().filter(|rows| rows.len() > 1) {
         for &row in rows {
             flags.flag(table, row);
