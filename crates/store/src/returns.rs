@@ -131,11 +131,16 @@ pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildRetu
     Ok(children)
 }
 
-type Each<'a> = dyn FnMut(Vec<AnyRow>, &mut dyn FnMut(&mut ChildFacts, &AnyRow) -> Result<(), StoreError>) -> Result<(), StoreError> + 'a;
+type Each<'a> =
+    dyn FnMut(Vec<AnyRow>, &mut dyn FnMut(&mut ChildFacts, &AnyRow) -> Result<(), StoreError>) -> Result<(), StoreError> + Send + 'a;
 
 /// Addresses, reviews, OC2, OC3, adoption, permanence, missing spells,
 /// workers and DoLOs.
-async fn load_events(conn: &mut sqlx::AnyConnection, filter: &dyn Fn(&str, &str) -> String, each: &mut Each<'_>) -> Result<(), StoreError> {
+async fn load_events(
+    conn: &mut sqlx::AnyConnection,
+    filter: &(dyn Fn(&str, &str) -> String + Sync),
+    each: &mut Each<'_>,
+) -> Result<(), StoreError> {
     let q = |sql: &str, column: &str, order: &str| format!("{} ORDER BY {order}", filter(sql, column));
     let rows = sqlx::query(&q(
         "SELECT child_id, postcode, start_date, end_date FROM child_addresses WHERE kind = 'home'",
