@@ -12,8 +12,8 @@ pub mod api;
 pub mod assets;
 pub mod assurance_pass;
 pub mod auth;
-mod csv;
 mod error;
+mod export;
 mod form;
 mod health;
 mod input;
@@ -23,6 +23,7 @@ pub mod routes;
 
 pub use pages::committees::generate_as as generate_committee_pack;
 mod security;
+pub mod ssda903;
 
 use std::sync::Arc;
 

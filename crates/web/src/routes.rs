@@ -29,8 +29,11 @@ use crate::pages::{invoice_exceptions, invoices};
 use crate::pages::{search_evidence, search_placement, searches};
 use crate::{assets, health, metrics, security, AppState};
 
+mod annex_a_routes;
 mod api_routes;
 mod committee_routes;
+mod export_routes;
+mod ssda903_routes;
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,12 +121,7 @@ fn table() -> RouteTable {
     .add(M::POST, "/sign-in", Public, post(sign_in::submit))
     .add(M::POST, "/sign-out", Requires(P::UseHearth), post(sign_in::sign_out))
     .add(M::GET, "/children", Requires(P::SearchChildren), get(children::search))
-    .add(
-        M::GET,
-        "/children/export.csv",
-        Requires(P::SearchChildren),
-        get(children::export_csv),
-    )
+    .add(M::GET, "/children/export.csv", Requires(P::SearchChildren), get(children::download))
     .add(M::GET, "/children/new", Requires(P::RecordChildren), get(record_forms::new_form))
     .add(M::POST, "/children", Requires(P::RecordChildren), post(record_forms::create))
     .add(M::GET, "/children/{id}", Requires(P::ViewChildRecord), get(record::show))
@@ -218,12 +216,7 @@ fn table() -> RouteTable {
         post(request_form::create),
     )
     .add(M::GET, "/requests", Requires(P::WorkOnRequests), get(requests::queue))
-    .add(
-        M::GET,
-        "/requests/export.csv",
-        Requires(P::WorkOnRequests),
-        get(requests::export_csv),
-    )
+    .add(M::GET, "/requests/export.csv", Requires(P::WorkOnRequests), get(requests::download))
     .add(M::GET, "/gateway", Requires(P::WorkOnRequests), get(gateway_dashboard::show))
     .add(
         M::GET,
@@ -288,7 +281,7 @@ fn table() -> RouteTable {
         M::GET,
         "/searches/{id}/export.csv",
         Requires(P::ViewProviders),
-        get(searches::export_csv),
+        get(searches::download),
     )
     .add(
         M::POST,
@@ -333,7 +326,7 @@ fn table() -> RouteTable {
         M::GET,
         "/providers/export.csv",
         Requires(P::ViewProviders),
-        get(providers::export_csv),
+        get(providers::download),
     )
     .add(M::GET, "/providers/{id}", Requires(P::ViewProviders), get(providers::show))
     .add(
@@ -411,7 +404,7 @@ fn table() -> RouteTable {
         M::GET,
         "/agreements/export.csv",
         Requires(P::ViewProviders),
-        get(agreements::export_csv),
+        get(agreements::download),
     )
     .add(M::GET, "/agreements/new", Requires(P::Commission), get(agreements::new_form))
     .add(M::GET, "/agreements/{id}", Requires(P::ViewProviders), get(agreement_page::show))
@@ -446,7 +439,7 @@ fn table() -> RouteTable {
         M::GET,
         "/assurance/exceptions/export.csv",
         Requires(P::ViewAssurance),
-        get(control_exceptions::export_csv),
+        get(control_exceptions::download),
     )
     .add(
         M::GET,
@@ -553,7 +546,7 @@ fn table() -> RouteTable {
         M::GET,
         "/assurance/actions/export.csv",
         Requires(P::ViewAssurance),
-        get(audit_actions::export_csv),
+        get(audit_actions::download),
     )
     .add(
         M::POST,
@@ -579,7 +572,7 @@ fn table() -> RouteTable {
         M::GET,
         "/finance/agreements/export.csv",
         Requires(P::ViewFinance),
-        get(service_agreements::export_csv),
+        get(service_agreements::download),
     )
     .add(
         M::GET,
@@ -652,7 +645,7 @@ fn table() -> RouteTable {
         M::GET,
         "/finance/forecast/export.csv",
         Requires(P::ViewFinance),
-        get(forecast::export_csv),
+        get(forecast::download),
     )
     .add(M::GET, "/finance/budgets", Requires(P::ViewFinance), get(budgets::list))
     .add(M::POST, "/finance/budgets", Requires(P::ManageFinance), post(budgets::set))
@@ -661,7 +654,7 @@ fn table() -> RouteTable {
         M::GET,
         "/finance/recharges/export.csv",
         Requires(P::ViewFinance),
-        get(recharges::export_csv),
+        get(recharges::download),
     )
     .add(M::GET, "/trays/caseload", Requires(P::RecordChildren), get(trays::caseload))
     .add(M::GET, "/trays/team", Requires(P::RecordChildren), get(trays::team))
@@ -671,7 +664,7 @@ fn table() -> RouteTable {
         M::GET,
         "/sufficiency/export.csv",
         Requires(P::ViewAggregates),
-        get(sufficiency::export_csv),
+        get(sufficiency::download),
     )
     // Provider invoices and their exception queue: finance staff, budget
     // holders and auditors read them; finance officers enter and resolve.
@@ -681,7 +674,7 @@ fn table() -> RouteTable {
         M::GET,
         "/finance/invoices/export.csv",
         Requires(P::ViewFinance),
-        get(invoices::export_csv),
+        get(invoices::download),
     )
     .add(M::GET, "/finance/invoices/new", Requires(P::ManageFinance), get(invoices::new_form))
     .add(
@@ -710,6 +703,9 @@ fn table() -> RouteTable {
         post(invoice_exceptions::resolve),
     )
     .pipe(committee_routes::add)
+    .pipe(export_routes::add)
+    .pipe(annex_a_routes::add)
+    .pipe(ssda903_routes::add)
     .add(M::GET, "/admin/users", Requires(P::ManageUsers), get(admin::users::list))
     .add(M::POST, "/admin/users", Requires(P::ManageUsers), post(admin::users::create))
     .add(M::GET, "/admin/users/new", Requires(P::ManageUsers), get(admin::users::new_form))
@@ -731,7 +727,7 @@ fn table() -> RouteTable {
         post(admin::tokens::revoke),
     )
     .add(M::GET, "/audit", Requires(P::ViewAuditTrail), get(audit::events))
-    .add(M::GET, "/audit/export.csv", Requires(P::ViewAuditTrail), get(audit::export_csv))
+    .add(M::GET, "/audit/export.csv", Requires(P::ViewAuditTrail), get(audit::download))
     .add(M::GET, "/audit/access-log", Requires(P::ViewAuditTrail), get(audit::access_log))
     .add(M::GET, "/healthz", Public, get(health::healthz))
     .add(M::GET, "/metrics", Public, get(metrics::render))

@@ -7,9 +7,11 @@
 //! `application/problem+json`, naming the field at fault.
 
 pub mod agreements;
+pub mod annex_a;
 pub mod assurance;
 pub mod audit;
 pub mod carer_fees;
+pub mod child_export;
 pub mod children;
 pub mod commissioning;
 pub mod committees;
@@ -24,6 +26,7 @@ pub mod payment_runs;
 pub mod records;
 pub mod requests;
 pub mod searches;
+pub mod ssda903;
 pub mod users;
 
 use axum::extract::{FromRequest, Request};
@@ -44,6 +47,9 @@ use crate::error::{AppError, FieldError, Problem};
     ),
     paths(
         me::show,
+        annex_a::lists,
+        ssda903::validation,
+        ssda903::for_child,
         assurance::controls,
         assurance::run,
         assurance::exceptions,
@@ -53,6 +59,7 @@ use crate::error::{AppError, FieldError, Problem};
         children::show,
         children::deadlines,
         children::record_event,
+        child_export::export,
         records::create,
         records::care_change,
         requests::list,

@@ -24,8 +24,8 @@ use store::agreements::{Agreement, NewAgreement, Unagreed};
 use time::Date;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::input::{parse_date, required_date};
 use crate::pages::{in_command, query_string, render, Chrome};
@@ -164,14 +164,15 @@ pub async fn list(
     Ok(render(&page)?.into_response())
 }
 
-/// GET /agreements/export.csv: the list as filtered.
-pub async fn export_csv(
+/// GET /agreements/export?format=csv|xlsx: the list as filtered.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewProviders>,
     Query(filter): Query<Filter>,
 ) -> Result<Response, AppError> {
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "agreement_id",
         "placement_id",
         "child_id",
@@ -183,7 +184,7 @@ pub async fn export_csv(
         "ending_in_days",
     ]);
     for l in list_lines(&state, &filter).await? {
-        csv.row([
+        table.row([
             l.id.to_string(),
             l.placement_id.to_string(),
             l.la_child_id,
@@ -195,7 +196,7 @@ pub async fn export_csv(
             l.ending_in_days.map(|d| d.to_string()).unwrap_or_default(),
         ]);
     }
-    Ok(csv.into_download("placement-agreements.csv"))
+    table.into_download("placement-agreements", format)
 }
 
 /// One row of a price table on a form, with the ids its inputs carry.

@@ -15,8 +15,8 @@ use store::audit::AuditFilter;
 use store::PageRequest;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::AppError;
+use crate::export::{Downloads, Format, Table};
 use crate::pages::{page_number, query_string, render, Chrome, Pagination};
 use crate::AppState;
 
@@ -70,7 +70,7 @@ struct EventsPage {
     pagination: Pagination,
     chain: Option<ChainStatus>,
     head_hash: String,
-    export_link: String,
+    downloads: Downloads,
 }
 
 pub async fn chain_status(state: &AppState) -> Result<ChainStatus, AppError> {
@@ -103,7 +103,7 @@ pub async fn events(
     let page = EventsPage {
         chrome,
         pagination: Pagination::new(&found, "/audit", &params.base_query()),
-        export_link: format!("/audit/export.csv?{}", params.base_query()),
+        downloads: Downloads::new("these events", "/audit/export", &params.base_query()),
         events: found.items,
         chain,
         head_hash: head.hash,
@@ -112,14 +112,15 @@ pub async fn events(
     render(&page)
 }
 
-pub async fn export_csv(
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewAuditTrail>,
     Query(params): Query<EventParams>,
 ) -> Result<Response, AppError> {
     let found = store::audit::list(&state.store, &params.filter(), PageRequest::new(1, 500)).await?;
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "seq",
         "at",
         "actor",
@@ -143,7 +144,7 @@ pub async fn export_csv(
         next += 1;
     }
     for event in &rows {
-        csv.row([
+        table.row([
             event.seq.to_string().as_str(),
             &event.body.at,
             &event.body.actor,
@@ -156,7 +157,7 @@ pub async fn export_csv(
             &event.hash,
         ]);
     }
-    Ok(csv.into_download("audit-trail.csv"))
+    table.into_download("audit-trail", format)
 }
 
 #[derive(Debug, Default, Deserialize)]

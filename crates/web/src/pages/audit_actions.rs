@@ -19,8 +19,8 @@ use serde::Deserialize;
 use store::audit_actions::{ActionUpdate, AuditAction};
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::pages::{form_status, in_command, path_id, render, Chrome};
 use crate::AppState;
@@ -111,13 +111,6 @@ impl ActionsPage {
     fn rag_class(&self, rag: &Rag) -> &'static str {
         rag_class(rag)
     }
-
-    fn csv_link(&self) -> String {
-        match self.filter.query() {
-            query if query.is_empty() => "/assurance/actions/export.csv".to_owned(),
-            query => format!("/assurance/actions/export.csv?{query}"),
-        }
-    }
 }
 
 async fn actions_page(
@@ -152,14 +145,15 @@ pub async fn list(
     actions_page(&state, chrome, &auth.principal, filter, None, Vec::new(), FormData::default()).await
 }
 
-/// GET /assurance/actions/export.csv
-pub async fn export_csv(
+/// GET /assurance/actions/export?format=csv|xlsx
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewAssurance>,
     Query(filter): Query<ActionFilter>,
 ) -> Result<Response, AppError> {
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "Action",
         "Description",
         "Engagement",
@@ -175,7 +169,7 @@ pub async fn export_csv(
         "Updates",
     ]);
     for a in filtered(&state, &filter).await? {
-        csv.row([
+        table.row([
             a.id.to_string(),
             a.description,
             a.engagement_title,
@@ -191,7 +185,7 @@ pub async fn export_csv(
             a.updates.len().to_string(),
         ]);
     }
-    Ok(csv.into_download("audit-actions.csv"))
+    table.into_download("audit-actions", format)
 }
 
 /// POST /assurance/actions/{id}/updates: a note, perhaps a revised target

@@ -88,6 +88,12 @@ impl BudgetsPage {
     fn holder_chosen(&self, id: &UserId) -> bool {
         self.form.text("holder_id") == id.to_string()
     }
+
+    /// The download links for the year shown.
+    fn downloads(&self) -> crate::export::Downloads {
+        let year = crate::pages::query_string(&[("year", &self.year_iso)]);
+        crate::export::Downloads::new("these budgets", "/finance/budgets/export", &year)
+    }
 }
 
 async fn page(

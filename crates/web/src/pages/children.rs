@@ -12,8 +12,8 @@ use store::children::{ChildQuery, ChildSort, ChildSummary};
 use store::PageRequest;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Downloads, Format, Table};
 use crate::pages::{page_number, query_string, render, Chrome, Pagination};
 use crate::AppState;
 
@@ -76,7 +76,7 @@ struct SearchPage {
     errors: Vec<FieldError>,
     children: Vec<ChildSummary>,
     pagination: Option<Pagination>,
-    export_link: String,
+    downloads: Downloads,
     caption: &'static str,
     can_add: bool,
 }
@@ -92,7 +92,7 @@ pub async fn search(
         errors: Vec::new(),
         children: Vec::new(),
         pagination: None,
-        export_link: format!("/children/export.csv?{}", params.base_query()),
+        downloads: Downloads::new("these children", "/children/export", &params.base_query()),
         caption: "Children",
         can_add: auth.principal.holds(authz::Permission::RecordChildren),
         params,
@@ -100,10 +100,7 @@ pub async fn search(
     match page.params.to_query(&auth.principal) {
         Ok(query) => {
             let request = PageRequest::new(page_number(page.params.page), PER_PAGE);
-            let mut found = match query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                Some(text) => store::child_records::search_by_name(&state.store, text, &query, request).await?,
-                None => store::children::search(&state.store, &query, request).await?,
-            };
+            let mut found = find(&state, &query, request).await?;
             mask_restricted(&state, &auth.principal, &mut found.items).await?;
             page.pagination = Some(Pagination::new(&found, "/children", &page.params.base_query()));
             page.children = found.items;
@@ -119,38 +116,46 @@ pub async fn search(
     }
 }
 
-/// The current search as CSV, every matching row.
-pub async fn export_csv(
+/// The children the page lists: by name when words are given (so the
+/// download holds exactly the page's matches), otherwise by the filters.
+async fn find(state: &AppState, query: &ChildQuery, request: PageRequest) -> Result<store::Page<ChildSummary>, AppError> {
+    Ok(match query.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(text) => store::child_records::search_by_name(&state.store, text, query, request).await?,
+        None => store::children::search(&state.store, query, request).await?,
+    })
+}
+
+/// GET /children/export?format=csv|xlsx: the current search, every
+/// matching row, with the page's columns only (no sex or ethnicity: the
+/// list does not show them) and restricted records masked as on the page.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     auth: Authorized<SearchChildren>,
     Query(params): Query<SearchParams>,
 ) -> Result<Response, AppError> {
     let query = params.to_query(&auth.principal).map_err(|e| AppError::Invalid(vec![e]))?;
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "child_id",
         "family_name",
         "given_names",
         "date_of_birth",
-        "sex",
-        "ethnicity",
         "team",
         "allocated_worker",
     ]);
     // Every page: a page holds at most 500, and an export must be complete.
     let mut page_number = 1;
     loop {
-        let mut found = store::children::search(&state.store, &query, PageRequest::new(page_number, 500)).await?;
+        let mut found = find(&state, &query, PageRequest::new(page_number, 500)).await?;
         // The export hides restricted records exactly as the page does.
         mask_restricted(&state, &auth.principal, &mut found.items).await?;
         for child in &found.items {
-            csv.row([
+            table.row([
                 child.la_child_id.as_str(),
                 &child.family_name,
                 &child.given_names,
                 &kernel::dates::format_iso_date(child.date_of_birth),
-                &child.sex,
-                &child.ethnicity,
                 child.team_name.as_deref().unwrap_or_default(),
                 child.worker_name.as_deref().unwrap_or_default(),
             ]);
@@ -160,7 +165,7 @@ pub async fn export_csv(
         }
         page_number += 1;
     }
-    Ok(csv.into_download("children.csv"))
+    table.into_download("children", format)
 }
 
 /// Hides the names of restricted records the person may not see: they

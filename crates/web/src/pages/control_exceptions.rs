@@ -15,8 +15,8 @@ use store::controls::{Resolution, StoredException};
 use store::{Page, PageRequest};
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::pages::{in_command, page_number, path_id, query_string, render, Chrome, Pagination};
 use crate::AppState;
@@ -119,14 +119,15 @@ pub async fn list(
     Ok(render(&page)?.into_response())
 }
 
-/// GET /assurance/exceptions/export.csv: the list as filtered, every page.
-pub async fn export_csv(
+/// GET /assurance/exceptions/export?format=csv|xlsx: the list as filtered, every page.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     auth: Authorized<ViewAssurance>,
     Query(filter): Query<Filter>,
 ) -> Result<Response, AppError> {
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "exception_id",
         "control",
         "area",
@@ -141,7 +142,7 @@ pub async fn export_csv(
         "evidence",
     ]);
     for e in filtered(&state, &filter, auth.principal.actor.user_id()).await? {
-        csv.row([
+        table.row([
             e.id.to_string(),
             e.control.code().to_owned(),
             e.control.control().area.code().to_owned(),
@@ -156,7 +157,7 @@ pub async fn export_csv(
             e.evidence.clone().unwrap_or_default(),
         ]);
     }
-    Ok(csv.into_download("control-exceptions.csv"))
+    table.into_download("control-exceptions", format)
 }
 
 #[derive(Template)]

@@ -20,8 +20,8 @@ use store::forecasts::{self, Forecast, WhatIf};
 use time::Date;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::pages::{form_status, query_string, render, Chrome};
 use crate::AppState;
 
@@ -251,10 +251,11 @@ pub async fn show(
     Ok((form_status(&page.errors), render(&page)?).into_response())
 }
 
-/// GET /finance/forecast/export.csv: the page's tables, and the what-if
+/// GET /finance/forecast/export?format=csv|xlsx: the page's tables, and the what-if
 /// when one is asked for, amounts in pounds without symbols.
-pub async fn export_csv(
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     auth: Authorized<ViewFinance>,
     Query(query): Query<WhatIfQuery>,
 ) -> Result<Response, AppError> {
@@ -263,8 +264,8 @@ pub async fn export_csv(
         return Err(AppError::Invalid(loaded.errors));
     }
     let f = &loaded.forecast;
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "section",
         "item",
         "budget",
@@ -274,8 +275,8 @@ pub async fn export_csv(
         "variance",
         "status",
     ]);
-    let figures = |csv: &mut CsvWriter, section: &str, item: &str, v: &finance::Variance| {
-        csv.row([
+    let figures = |table: &mut Table, section: &str, item: &str, v: &finance::Variance| {
+        table.row([
             section.to_owned(),
             item.to_owned(),
             plain(v.budget),
@@ -287,29 +288,29 @@ pub async fn export_csv(
         ]);
     };
     for line in &f.lines {
-        figures(&mut csv, "cost centre", &line.cost_centre, &line.figures);
+        figures(&mut table, "cost centre", &line.cost_centre, &line.figures);
     }
-    figures(&mut csv, "total", &f.year, &f.total);
-    let committed_only = |csv: &mut CsvWriter, section: &str, item: &str, amount: Money| {
-        csv.row([section, item, "", "", &plain(amount), "", "", ""]);
+    figures(&mut table, "total", &f.year, &f.total);
+    let committed_only = |table: &mut Table, section: &str, item: &str, amount: Money| {
+        table.row([section, item, "", "", &plain(amount), "", "", ""]);
     };
     for t in &f.by_placement_type {
-        committed_only(&mut csv, "committed by placement type", t.label, t.committed);
+        committed_only(&mut table, "committed by placement type", t.label, t.committed);
     }
     for p in &f.by_payee {
-        committed_only(&mut csv, "committed by provider", &p.name, p.committed);
+        committed_only(&mut table, "committed by provider", &p.name, p.committed);
     }
     if let Some(w) = &loaded.what_if {
         let item = format!("{} from {}", forecasts::percent_label(w.basis_points), w.from);
         // The increase sits in the committed column: it is extra commitment.
-        let increase = |csv: &mut CsvWriter, scope: &str, amount: Money| {
+        let increase = |table: &mut Table, scope: &str, amount: Money| {
             let words = format!("Increase of {amount}");
-            csv.row(["what-if", &format!("{scope}: {item}"), "", "", &plain(amount), "", "", &words]);
+            table.row(["what-if", &format!("{scope}: {item}"), "", "", &plain(amount), "", "", &words]);
         };
         for (centre, uplift) in &w.by_cost_centre {
-            increase(&mut csv, centre, uplift.increase);
+            increase(&mut table, centre, uplift.increase);
         }
-        increase(&mut csv, "total", w.overall.increase);
+        increase(&mut table, "total", w.overall.increase);
     }
-    Ok(csv.into_download(&format!("forecast-{}.csv", f.year)))
+    table.into_download(&format!("forecast-{}", f.year), format)
 }

@@ -41,6 +41,11 @@ impl QueueParams {
         self.show != "all"
     }
 
+    /// The filters as a query string, for the download links.
+    pub fn query(&self) -> String {
+        crate::pages::query_string(&[("kind", &self.kind), ("show", &self.show)])
+    }
+
     fn keeps(&self, item: &QueueItem) -> bool {
         self.kind.is_empty() || item.exception.kind.code() == self.kind
     }

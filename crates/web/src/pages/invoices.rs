@@ -20,8 +20,8 @@ use store::invoices::{ExceptionKind, Filter, InvoiceState, Listed, NewInvoice, O
 use store::PageRequest;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::input::required_date;
 use crate::pages::{form_status, in_command, page_number, path_id, query_string, render, Chrome, Pagination};
@@ -85,15 +85,6 @@ struct ListPage {
     may_manage: bool,
 }
 
-impl ListPage {
-    fn export_link(&self) -> String {
-        match self.params.base_query() {
-            query if query.is_empty() => "/finance/invoices/export.csv".to_owned(),
-            query => format!("/finance/invoices/export.csv?{query}"),
-        }
-    }
-}
-
 /// GET /finance/invoices
 pub async fn list(
     State(state): State<AppState>,
@@ -132,14 +123,15 @@ pub async fn all_listed(state: &AppState, filter: &Filter) -> Result<Vec<Listed>
     }
 }
 
-/// GET /finance/invoices/export.csv: the list as filtered, every page.
-pub async fn export_csv(
+/// GET /finance/invoices/export?format=csv|xlsx: the list as filtered, every page.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewFinance>,
     Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "invoice_id",
         "provider_id",
         "provider",
@@ -154,7 +146,7 @@ pub async fn export_csv(
     ]);
     let iso = kernel::dates::format_iso_date;
     for l in all_listed(&state, &params.filter()).await? {
-        csv.row([
+        table.row([
             l.id.to_string(),
             l.provider_id.to_string(),
             l.provider_name,
@@ -168,7 +160,7 @@ pub async fn export_csv(
             l.open_exceptions.to_string(),
         ]);
     }
-    Ok(csv.into_download("invoices.csv"))
+    table.into_download("invoices", format)
 }
 
 /// An amount as the import reads it back (`1234.56`), for CSV and inputs.

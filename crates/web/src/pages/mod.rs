@@ -8,6 +8,7 @@
 pub mod admin;
 pub mod agreement_page;
 pub mod agreements;
+pub mod annex_a;
 pub mod assurance;
 pub mod audit;
 pub mod audit_actions;
@@ -22,6 +23,7 @@ pub mod control_exceptions;
 pub mod embedding;
 pub mod engagement_forms;
 pub mod engagement_page;
+pub mod finance_downloads;
 pub mod finance_home;
 pub mod forecast;
 pub mod frameworks;
@@ -32,8 +34,10 @@ pub mod households;
 pub mod internal_audit;
 pub mod invoice_exceptions;
 pub mod invoices;
+pub mod list_downloads;
 pub mod matrix;
 pub mod monitoring;
+pub mod more_downloads;
 pub mod my_tokens;
 pub mod notifications;
 pub mod overview;
@@ -51,6 +55,7 @@ pub mod search_placement;
 pub mod searches;
 pub mod service_agreements;
 pub mod settings;
+pub mod ssda903;
 pub mod sufficiency;
 pub mod training;
 pub mod trays;
@@ -113,6 +118,7 @@ const NAVIGATION: &[(&str, &str, Permission)] = &[
     ("Committees", "/committees", Permission::ViewAggregates),
     ("Committees", "/committees", Permission::ClerkCommittees),
     ("Training", "/training", Permission::ManageTraining),
+    ("Returns", "/returns/ssda903", Permission::ProduceReturns),
     ("Users", "/admin/users", Permission::ManageUsers),
     ("Teams", "/admin/teams", Permission::ManageUsers),
     ("API tokens", "/admin/api-tokens", Permission::ManageApiTokens),

@@ -21,8 +21,8 @@ use store::providers::{ProviderDetails, StoredSetting};
 use time::Date;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::input::required_date;
 use crate::pages::{in_command, render, Chrome};
@@ -157,14 +157,15 @@ pub async fn register(
     register_page(&state, chrome, may, filter, Vec::new(), FormData::default()).await
 }
 
-/// GET /providers/export.csv: the register as filtered.
-pub async fn export_csv(
+/// GET /providers/export?format=csv|xlsx: the register as filtered.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewProviders>,
     Query(filter): Query<Filter>,
 ) -> Result<Response, AppError> {
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "provider_id",
         "legal_name",
         "provider_type",
@@ -179,7 +180,7 @@ pub async fn export_csv(
         .iter()
         .filter(|l| filter.keeps(l))
     {
-        csv.row([
+        table.row([
             l.id.to_string(),
             l.name.clone(),
             l.provider_type.code().to_owned(),
@@ -190,7 +191,7 @@ pub async fn export_csv(
             l.vacancies.to_string(),
         ]);
     }
-    Ok(csv.into_download("provider-register.csv"))
+    table.into_download("provider-register", format)
 }
 
 fn organisation_from(form: &FormData, errors: &mut Vec<FieldError>) -> Option<Organisation> {

@@ -13,8 +13,8 @@ use axum::response::{IntoResponse, Response};
 use store::forecasts::RechargeSchedule;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::AppError;
+use crate::export::{Format, Table};
 use crate::pages::budgets::YearQuery;
 use crate::pages::forecast::plain;
 use crate::pages::{render, Chrome};
@@ -59,16 +59,17 @@ pub async fn show(
     Ok(render(&page)?.into_response())
 }
 
-/// GET /finance/recharges/export.csv: one row per agreement per run, the
+/// GET /finance/recharges/export?format=csv|xlsx: one row per agreement per run, the
 /// detail a partner's invoice is built from.
-pub async fn export_csv(
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewFinance>,
     Query(query): Query<YearQuery>,
 ) -> Result<Response, AppError> {
     let schedule = load(&state, &query).await?;
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "partner",
         "run_id",
         "period_first",
@@ -80,7 +81,7 @@ pub async fn export_csv(
         "amount",
     ]);
     for line in &schedule.lines {
-        csv.row([
+        table.row([
             line.partner.clone(),
             line.run_id.to_string(),
             kernel::dates::format_iso_date(line.period_first),
@@ -92,5 +93,5 @@ pub async fn export_csv(
             plain(line.amount),
         ]);
     }
-    Ok(csv.into_download(&format!("recharges-{}.csv", schedule.year)))
+    table.into_download(&format!("recharges-{}", schedule.year), format)
 }

@@ -112,6 +112,10 @@ struct RecordPage {
     need_codes: Vec<Choice>,
     /// Open control exceptions about this child, for those who see assurance.
     control_exceptions: Vec<store::controls::StoredException>,
+    /// The child's errors in this year's SSDA903 return, worked out from
+    /// the record as it is now.
+    ssda903_errors: Vec<crate::ssda903::Flagged>,
+    ssda903_year: String,
     ceased_codes: Vec<Choice>,
     change_codes: Vec<Choice>,
     relationship_codes: Vec<Choice>,
@@ -240,6 +244,8 @@ async fn build(
         } else {
             Vec::new()
         },
+        ssda903_errors: crate::ssda903::child_errors(state, id).await?,
+        ssda903_year: crate::ssda903::current_year(rules.today).to_string(),
         ceased_codes: choices(state, "reason-ceased"),
         change_codes: choices(state, "reason-place-change"),
         relationship_codes: choices(state, "relationship"),

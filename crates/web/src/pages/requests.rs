@@ -18,6 +18,7 @@ use store::PageRequest;
 
 use crate::auth::Authorized;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::pages::record::sentence;
 use crate::pages::{page_number, query_string, render, Chrome, Pagination};
@@ -320,10 +321,11 @@ pub async fn approve(
     .await
 }
 
-/// GET /requests/export.csv: the filtered queue as a spreadsheet, every
+/// GET /requests/export?format=csv|xlsx: the filtered queue as a spreadsheet, every
 /// page of it, with child ids but no names.
-pub async fn export_csv(
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<WorkOnRequests>,
     Query(params): Query<QueueParams>,
 ) -> Result<Response, AppError> {
@@ -332,8 +334,8 @@ pub async fn export_csv(
         emergencies_only: params.emergencies == "1",
         ..Filter::default()
     };
-    let mut csv = crate::csv::CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "request",
         "child_id",
         "state",
@@ -352,7 +354,7 @@ pub async fn export_csv(
         let page = store::requests::list(&state.store, &filter, PageRequest::new(page_number, 500)).await?;
         for r in &page.items {
             let date = |d: Option<time::Date>| d.map(kernel::dates::format_iso_date).unwrap_or_default();
-            csv.row([
+            table.row([
                 r.id.to_string(),
                 r.la_child_id.clone(),
                 state_code(r.state),
@@ -372,5 +374,5 @@ pub async fn export_csv(
         }
         page_number += 1;
     }
-    Ok(csv.into_download("placement-requests.csv"))
+    table.into_download("placement-requests", format)
 }

@@ -25,6 +25,7 @@ use time::Date;
 
 use crate::auth::Authorized;
 use crate::error::{AppError, FieldError};
+use crate::export::{Downloads, Format, Table};
 use crate::form::FormData;
 use crate::input::required_date;
 use crate::pages::{in_command, path_id, render, Chrome};
@@ -296,6 +297,24 @@ struct ListPage {
     lines: Vec<ListLine>,
     states: Vec<(&'static str, &'static str)>,
     state: String,
+    downloads: Downloads,
+}
+
+/// Every search the state filter keeps, newest first, with its child's id.
+async fn list_lines(state: &AppState, wanted: Option<SearchState>) -> Result<Vec<ListLine>, AppError> {
+    let searches: Vec<Search> = store::placement_search::list(&state.store)
+        .await?
+        .into_iter()
+        .filter(|s| wanted.is_none_or(|w| s.state == w))
+        .collect();
+    let mut ids = child_ids(state, &searches).await?;
+    Ok(searches
+        .into_iter()
+        .map(|search| ListLine {
+            la_child_id: ids.remove(&search.request_id).unwrap_or_default(),
+            search,
+        })
+        .collect())
 }
 
 /// GET /searches: every search, newest first, optionally by state.
@@ -306,36 +325,65 @@ pub async fn list(
     Query(params): Query<ListParams>,
 ) -> Result<Response, AppError> {
     let wanted = params.state.parse::<SearchState>().ok();
-    let searches: Vec<Search> = store::placement_search::list(&state.store)
-        .await?
-        .into_iter()
-        .filter(|s| wanted.is_none_or(|w| s.state == w))
-        .collect();
-    let mut ids = child_ids(&state, &searches).await?;
-    let lines = searches
-        .into_iter()
-        .map(|search| ListLine {
-            la_child_id: ids.remove(&search.request_id).unwrap_or_default(),
-            search,
-        })
-        .collect();
+    let code = wanted.map(|s| s.code().to_owned()).unwrap_or_default();
     let page = ListPage {
         chrome,
-        lines,
+        lines: list_lines(&state, wanted).await?,
         states: SearchState::choices(),
-        state: wanted.map(|s| s.code().to_owned()).unwrap_or_default(),
+        downloads: Downloads::new(
+            "these searches",
+            "/searches/export",
+            &crate::pages::query_string(&[("state", &code)]),
+        ),
+        state: code,
     };
     Ok(render(&page)?.into_response())
+}
+
+/// GET /searches/export?format=csv|xlsx[&state=]: the list of searches as
+/// the page shows it.
+pub async fn list_download(
+    State(state): State<AppState>,
+    format: Format,
+    _auth: Authorized<SearchPlacements>,
+    Query(params): Query<ListParams>,
+) -> Result<Response, AppError> {
+    let wanted = params.state.parse::<SearchState>().ok();
+    let mut table = Table::default();
+    table.row([
+        "search_id",
+        "request_id",
+        "child_id",
+        "searched_by",
+        "searched_at",
+        "state",
+        "ranked",
+        "excluded",
+    ]);
+    for l in list_lines(&state, wanted).await? {
+        table.row([
+            l.search.id.to_string(),
+            l.search.request_id.to_string(),
+            l.la_child_id,
+            l.search.searched_by.clone().unwrap_or_else(|| "Hearth".to_owned()),
+            l.search.searched_at.clone(),
+            l.search.state.label().to_owned(),
+            l.search.findings.results.len().to_string(),
+            l.search.findings.excluded.len().to_string(),
+        ]);
+    }
+    table.into_download("placement-searches", format)
 }
 
 fn money(m: Option<Money>) -> String {
     m.map(|m| m.to_string()).unwrap_or_default()
 }
 
-/// GET /searches/{id}/export.csv: the whole evidence record, one row per
+/// GET /searches/{id}/export?format=csv|xlsx: the whole evidence record, one row per
 /// result, excluded candidate and referral, told apart by `section`.
-pub async fn export_csv(
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewProviders>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
@@ -345,8 +393,8 @@ pub async fn export_csv(
         store::placement_search::load(&mut conn, id).await?
     };
     let referrals = store::search_referrals::list(&state.store, id).await?;
-    let mut csv = crate::csv::CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "section",
         "pass",
         "rank",
@@ -368,7 +416,7 @@ pub async fn export_csv(
         search.findings.results.len(),
         search.findings.excluded.len()
     );
-    csv.row([
+    table.row([
         "search",
         "",
         "",
@@ -384,7 +432,7 @@ pub async fn export_csv(
     ]);
     for r in &search.findings.results {
         let reasons: Vec<String> = r.reasons.iter().map(|(c, p, why)| format!("{c} {p}: {why}")).collect();
-        csv.row([
+        table.row([
             "result".to_owned(),
             r.pass.code().to_owned(),
             r.rank.to_string(),
@@ -401,7 +449,7 @@ pub async fn export_csv(
     }
     for e in &search.findings.excluded {
         let pass = e.pass.code();
-        csv.row([
+        table.row([
             "excluded",
             pass,
             "",
@@ -422,7 +470,7 @@ pub async fn export_csv(
             (Some(_), Some(conditions), _) => conditions.clone(),
             _ => String::new(),
         };
-        csv.row([
+        table.row([
             "referral".to_owned(),
             r.pass.code().to_owned(),
             r.rank.to_string(),
@@ -448,7 +496,7 @@ pub async fn export_csv(
             search.chosen_by.clone().unwrap_or_default(),
             search.rationale.clone().unwrap_or_default()
         );
-        csv.row(["choice", "", "", &chosen.to_string(), &name, "", "", "", &detail, at, "", ""]);
+        table.row(["choice", "", "", &chosen.to_string(), &name, "", "", "", &detail, at, "", ""]);
     }
-    Ok(csv.into_download(&format!("placement-search-{id}.csv")))
+    table.into_download(&format!("placement-search-{id}"), format)
 }

@@ -23,8 +23,8 @@ use store::{Page, PageRequest};
 use time::Date;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::{AppError, FieldError};
+use crate::export::{Format, Table};
 use crate::form::FormData;
 use crate::input::required_date;
 use crate::pages::{in_command, page_number, path_id, query_string, render, Chrome, Pagination};
@@ -208,14 +208,15 @@ pub async fn list(
     list_page(&state, chrome, may_manage, filter, Vec::new()).await
 }
 
-/// GET /finance/agreements/export.csv: the list as filtered, every page.
-pub async fn export_csv(
+/// GET /finance/agreements/export?format=csv|xlsx: the list as filtered, every page.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewFinance>,
     Query(filter): Query<Filter>,
 ) -> Result<Response, AppError> {
-    let mut csv = CsvWriter::default();
-    csv.row([
+    let mut table = Table::default();
+    table.row([
         "service_agreement_id",
         "placement_id",
         "child_id",
@@ -230,7 +231,7 @@ pub async fn export_csv(
         "paid_through",
     ]);
     for l in list_lines(&state, &filter).await? {
-        csv.row([
+        table.row([
             l.id.to_string(),
             l.placement_id.to_string(),
             l.la_child_id,
@@ -245,7 +246,7 @@ pub async fn export_csv(
             l.paid_through.map(kernel::dates::format_iso_date).unwrap_or_default(),
         ]);
     }
-    Ok(csv.into_download("service-agreements.csv"))
+    table.into_download("service-agreements", format)
 }
 
 /// The basis and terms from the create form, or the fields at fault.

@@ -13,8 +13,8 @@ use matching::sufficiency::{Counts, Picture};
 use time::Date;
 
 use crate::auth::Authorized;
-use crate::csv::CsvWriter;
 use crate::error::AppError;
+use crate::export::{Format, Table};
 use crate::pages::overview::DISCLOSURE_THRESHOLD;
 use crate::pages::{render, Chrome, Period};
 use crate::AppState;
@@ -94,17 +94,18 @@ pub async fn show(
     Ok(render(&page)?.into_response())
 }
 
-/// GET /sufficiency/export.csv: every table, small numbers withheld.
-pub async fn export_csv(
+/// GET /sufficiency/export?format=csv|xlsx: every table, small numbers withheld.
+pub async fn download(
     State(state): State<AppState>,
+    format: Format,
     _auth: Authorized<ViewAggregates>,
     Query(period): Query<Period>,
 ) -> Result<Response, AppError> {
     let (from, to, picture) = load(&state, &period).await?;
-    let mut csv = CsvWriter::default();
-    csv.row(["table", "label", "count"]);
+    let mut out = Table::default();
+    out.row(["table", "label", "count"]);
     let period_label = format!("{} to {}", kernel::dates::format_iso_date(from), kernel::dates::format_iso_date(to));
-    csv.row(["period".to_owned(), period_label, String::new()]);
+    out.row(["period".to_owned(), period_label, String::new()]);
     for (table, counts) in [
         ("requests by month", &picture.by_month),
         ("requests by age", &picture.by_age),
@@ -114,7 +115,7 @@ pub async fn export_csv(
         ("in-house places", &picture.in_house_capacity),
     ] {
         for (label, count) in counts {
-            csv.row([table.to_owned(), label.clone(), shown(count)]);
+            out.row([table.to_owned(), label.clone(), shown(count)]);
         }
     }
     for (label, value) in [
@@ -125,9 +126,9 @@ pub async fn export_csv(
             picture.median_days_to_place.map(|d| d.to_string()).unwrap_or_default(),
         ),
     ] {
-        csv.row(["rates".to_owned(), label.to_owned(), value]);
+        out.row(["rates".to_owned(), label.to_owned(), value]);
     }
-    Ok(csv.into_download("sufficiency.csv"))
+    out.into_download("sufficiency", format)
 }
 
 /// The picture as JSON, small numbers withheld as in the page.

@@ -30,9 +30,17 @@ pub struct TrayParams {
     sort: String,
 }
 
+impl TrayParams {
+    /// The filters and sort as a query string, for the download links.
+    pub fn query(&self) -> String {
+        crate::pages::query_string(&[("status", &self.status), ("obligation", &self.obligation), ("sort", &self.sort)])
+    }
+}
+
 pub struct TrayLine {
     pub child: ChildSummary,
     pub deadline: DeadlineView,
+    pub due_on: time::Date,
 }
 
 #[derive(Template)]
@@ -48,6 +56,13 @@ struct TrayPage {
     upcoming: usize,
     lines: Vec<TrayLine>,
     obligations: Vec<(&'static str, &'static str)>,
+}
+
+impl TrayPage {
+    /// The download links, keeping the filters and sort.
+    fn downloads(&self) -> crate::export::Downloads {
+        crate::export::Downloads::new("these deadlines", &format!("{}/export", self.path), &self.params.query())
+    }
 }
 
 /// Which children a tray covers.
@@ -78,20 +93,20 @@ pub async fn tray_lines(
     Ok((children, lines))
 }
 
-async fn tray(
-    state: AppState,
-    chrome: Chrome,
-    principal: &authz::Principal,
-    scope: Scope,
-    params: TrayParams,
-) -> Result<Html<String>, AppError> {
-    let (children, lines) = tray_lines(&state, principal, &scope).await?;
+/// What a tray shows: the counts and the lines its filters keep, in order.
+pub struct Tray {
+    pub children: usize,
+    pub overdue: usize,
+    pub due_soon: usize,
+    pub upcoming: usize,
+    pub lines: Vec<TrayLine>,
+}
+
+/// The tray for `scope` with the page's filters and sort, as the page and
+/// its download show it.
+pub async fn shown(state: &AppState, principal: &authz::Principal, scope: &Scope, params: &TrayParams) -> Result<Tray, AppError> {
+    let (children, lines) = tray_lines(state, principal, scope).await?;
     let count = |status| lines.iter().filter(|l| l.status == status).count();
-    let (overdue, due_soon, upcoming) = (
-        count(DeadlineStatus::Overdue),
-        count(DeadlineStatus::DueSoon),
-        count(DeadlineStatus::Upcoming),
-    );
     let by_id: HashMap<ChildId, &ChildSummary> = children.iter().map(|c| (c.id, c)).collect();
     let obligations = store::deadlines::obligations();
     let mut shown: Vec<TrayLine> = lines
@@ -106,6 +121,7 @@ async fn tray(
         .filter_map(|l| {
             by_id.get(&l.child_id).map(|child| TrayLine {
                 child: (*child).clone(),
+                due_on: l.deadline.due,
                 deadline: DeadlineView {
                     obligation: l.deadline.obligation.label(),
                     due: kernel::dates::format_uk_date(l.deadline.due),
@@ -119,6 +135,23 @@ async fn tray(
     if params.sort == "child" {
         shown.sort_by(|a, b| (&a.child.family_name, &a.child.given_names).cmp(&(&b.child.family_name, &b.child.given_names)));
     }
+    Ok(Tray {
+        children: children.len(),
+        overdue: count(DeadlineStatus::Overdue),
+        due_soon: count(DeadlineStatus::DueSoon),
+        upcoming: count(DeadlineStatus::Upcoming),
+        lines: shown,
+    })
+}
+
+async fn tray(
+    state: AppState,
+    chrome: Chrome,
+    principal: &authz::Principal,
+    scope: Scope,
+    params: TrayParams,
+) -> Result<Html<String>, AppError> {
+    let tray = shown(&state, principal, &scope, &params).await?;
     let (title, path) = match scope {
         Scope::Mine => ("My caseload", "/trays/caseload"),
         Scope::Team => ("My team", "/trays/team"),
@@ -128,12 +161,12 @@ async fn tray(
         title,
         path,
         params,
-        children: children.len(),
-        overdue,
-        due_soon,
-        upcoming,
-        lines: shown,
-        obligations: obligations.iter().map(|(o, code)| (*code, o.label())).collect(),
+        children: tray.children,
+        overdue: tray.overdue,
+        due_soon: tray.due_soon,
+        upcoming: tray.upcoming,
+        lines: tray.lines,
+        obligations: store::deadlines::obligations().iter().map(|(o, code)| (*code, o.label())).collect(),
     })
 }
 

@@ -38,6 +38,12 @@ pub(super) fn add(table: RouteTable) -> RouteTable {
             get(api::children::deadlines),
         )
         .add(
+            M::GET,
+            "/api/v1/children/{id}/export",
+            Requires(P::ViewChildRecord),
+            get(api::child_export::export),
+        )
+        .add(
             M::POST,
             "/api/v1/children/{id}/events",
             Requires(P::RecordChildren),

@@ -64,6 +64,8 @@ pub struct TestResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent, for binary downloads (XLSX).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -103,6 +105,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -4,11 +4,14 @@
 mod harness;
 
 mod agreements;
+mod annex_a;
 mod api;
 mod assurance;
 mod audit_and_records;
 mod commissioning;
 mod committees;
+mod downloads;
+mod downloads_more;
 mod finance_api;
 mod finance_pages;
 mod forecast;
@@ -21,4 +24,5 @@ mod requests;
 mod searches;
 mod security;
 mod sign_in;
+mod ssda903;
 mod sufficiency;
