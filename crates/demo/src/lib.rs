@@ -13,11 +13,13 @@ mod load_casework;
 mod load_commissioning;
 mod load_finance;
 mod load_gateway;
+mod load_returns;
 mod names;
 mod plan;
 mod plan_casework;
 mod plan_children;
 mod plan_providers;
+mod plan_returns;
 mod plan_staff;
 mod random;
 
@@ -25,3 +27,4 @@ pub use load::{load, LoadReport};
 pub use load_assurance::{load_assurance, Loaded as AssuranceLoaded};
 pub use load_finance::go_live;
 pub use plan::{plan, ChildPlan, County, Options, PlacementPlan, StaffPlan, TeamPlan};
+pub use plan_returns::{ChildReturns, ReturnsPlan};

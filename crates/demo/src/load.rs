@@ -94,6 +94,7 @@ pub async fn load(store: &Store, clock: &dyn Clock, county: &County, password_ha
         .collect();
     let placements = store::placements::insert_many(&mut cmd, &records, &new_placements).await?;
     crate::load_casework::load_casework(&mut cmd, county, &child_ids, &user_ids, &team_ids).await?;
+    crate::load_returns::load_returns(&mut cmd, county, &child_ids, &user_ids).await?;
     cmd.commit().await?;
     // Commissioning starts from the committed placements; like casework, it
     // is for demos, not benchmark-scale data.

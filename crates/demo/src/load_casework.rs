@@ -18,7 +18,9 @@ use time::Date;
 use crate::plan::County;
 
 /// The placement code valid when the placement started: K3 replaced H5
-/// from April 2024, and Z11–Z14 replaced Z1 from April 2025.
+/// from April 2024, and Z11–Z14 replaced Z1 from April 2025. (A placement
+/// still open across the change keeps its old code: recoding it needs a
+/// new placement interval, which the demo does not plan yet.)
 pub fn place_code_for(category: PlacementCategory, start: Date) -> &'static str {
     match category.usual_place_code() {
         "K3" if start < date!(2024 - 04 - 01) => "H5",
@@ -69,7 +71,8 @@ pub async fn load_casework(
                 },
             ));
         }
-        for (kind, on) in &child.events {
+        // Reviews are written with their participation by load_returns.
+        for (kind, on) in child.events.iter().filter(|(kind, _)| *kind != "review") {
             if let Ok(kind) = EventKind::from_str(kind) {
                 events.push((*id, kind, *on, String::new()));
             }

@@ -85,6 +85,8 @@ pub struct County {
     /// `providers`.
     pub provider_categories: Vec<PlacementCategory>,
     pub children: Vec<ChildPlan>,
+    /// The SSDA903 facts of the children and staff.
+    pub returns: crate::plan_returns::ReturnsPlan,
 }
 
 pub(crate) const CASE_TEAMS: [&str; 5] = [
@@ -114,6 +116,7 @@ pub fn plan(options: &Options) -> County {
         providers: Vec::new(),
         provider_categories: Vec::new(),
         children: Vec::new(),
+        returns: Default::default(),
     };
     for name in CASE_TEAMS {
         county.teams.push(TeamPlan {
@@ -137,6 +140,7 @@ pub fn plan(options: &Options) -> County {
     for child in &mut county.children {
         crate::plan_casework::add_casework(&mut random, options, child);
     }
+    county.returns = crate::plan_returns::plan_returns(options, &county);
     county
 }
 

@@ -15,7 +15,12 @@ fn days(n: i64) -> Duration {
 /// Adds legal statuses and (when asked) casework to a planned child.
 pub fn add_casework(random: &mut Random, options: &Options, child: &mut ChildPlan) {
     let start = child.placements[0].start;
-    child.legal_statuses = legal_statuses(random, start, options.today);
+    // A child placed with parents is on a care order, never section 20.
+    let with_parents = child
+        .placements
+        .iter()
+        .any(|p| p.category == placements::PlacementCategory::WithParents);
+    child.legal_statuses = legal_statuses(random, start, options.today, with_parents);
     child.restricted = random.chance(1) && child.team == 4;
     if !options.casework {
         return;
@@ -74,10 +79,15 @@ fn late(random: &mut Random, up_to: i64) -> i64 {
 
 /// Legal statuses covering [start, open): section 20, or an interim care
 /// order followed by a full care order, sometimes a placement order.
-fn legal_statuses(random: &mut Random, start: Date, today: Date) -> Vec<(&'static str, Date, Option<Date>)> {
+fn legal_statuses(random: &mut Random, start: Date, today: Date, with_parents: bool) -> Vec<(&'static str, Date, Option<Date>)> {
     let span = (today - start).whole_days();
-    if random.chance(22) || span < 120 {
-        let code = if span < 120 && random.chance(50) { "C1" } else { "V2" };
+    let section_20 = random.chance(22);
+    if (section_20 && !with_parents) || span < 120 {
+        let code = if span < 120 && (random.chance(50) || with_parents) {
+            "C1"
+        } else {
+            "V2"
+        };
         return vec![(code, start, None)];
     }
     let full_order = start + days(random.between(60, 110.min(span - 10)));

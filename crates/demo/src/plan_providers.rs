@@ -182,7 +182,9 @@ pub fn plan_providers(county: &mut County, random: &mut Random, children: usize)
         county,
         new_provider(
             "Regional Secure Children's Home".into(),
-            ProviderType::OtherPublic,
+            // Secure children's homes are run by councils (PR3, another
+            // public body, is not allowed with K1).
+            ProviderType::OtherCouncil,
             Some(urn(random, true)),
             Some(postcode(random, false)),
         ),

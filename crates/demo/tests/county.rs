@@ -117,7 +117,7 @@ fn placements_match_their_providers_and_cost_ranges() {
             match p.category {
                 C::InHouseFoster | C::Kinship => assert_eq!(p.provider, Some(0), "{}", child.la_child_id),
                 C::WithParents => assert_eq!(p.provider, None),
-                C::Secure => assert_eq!(provider.map(|x| x.provider_type), Some(ProviderType::OtherPublic)),
+                C::Secure => assert_eq!(provider.map(|x| x.provider_type), Some(ProviderType::OtherCouncil)),
                 _ => assert!(provider.is_some(), "{}: {:?} without a provider", child.la_child_id, p.category),
             }
             let (low, high) = match p.category {
@@ -246,7 +246,6 @@ fn providers_scale_mildly_and_carry_plausible_registrations() {
             ProviderType::Private,
             ProviderType::Voluntary,
             ProviderType::OtherCouncil,
-            ProviderType::OtherPublic,
         ] {
             assert!(c.providers.iter().any(|p| p.provider_type == kind), "no {kind:?} provider");
         }

@@ -278,7 +278,7 @@ async fn payment_runs_are_approved_released_and_forecast() {
     assert!(url.query().unwrap_or_default().contains("cadence=monthly"), "{url}");
     check_page(&client, "monthly agreements", &mut failures).await;
     let csv_link = client
-        .find(Locator::LinkText("Download these agreements (CSV)"))
+        .find(Locator::Css("a[href^='/finance/agreements/export'][href*='format=csv']"))
         .await
         .unwrap()
         .attr("href")

@@ -53,6 +53,100 @@ pub enum Command {
     /// Payment runs: list them, or release an approved run for payment.
     #[command(subcommand)]
     Payments(PaymentsCommand),
+    /// Statutory returns: write the SSDA903 files, or validate any folder of them.
+    #[command(subcommand)]
+    Returns(ReturnsCommand),
+    /// Load records from other systems, all or nothing: an SSD extract (re-run
+    /// on a newer extract, it changes only what changed) or a council's
+    /// SSDA903 files (new children only; one already held is refused).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A Standard Safeguarding Dataset extract: a folder with one CSV per
+    /// SSD table (ssd_person.csv, ssd_cla_episodes.csv, ...). Loads persons,
+    /// legal statuses, episodes, placements, reviews, visits, professionals
+    /// and involvements; an extract with any problem changes nothing.
+    Ssd(ImportSsdArgs),
+    /// A council's historic SSDA903 files as new children, with their
+    /// periods of care, legal statuses, placements, reviews, missing
+    /// episodes and the other 903 facts. DIR holds one year's CSV files,
+    /// or one folder per year named by the year's end (DIR/2025, DIR/2026).
+    /// All or nothing: any problem, or a child already recorded, is printed
+    /// by file, line and column and nothing is written.
+    Ssda903(ImportSsda903Args),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSsda903Args {
+    /// The folder holding the CSV files, or year folders of them.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The collection year of a folder of files, named by its end (2026 is
+    /// 2025-26); needed unless the folder or its subfolders are named by year.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSsdArgs {
+    /// The folder holding the extract's CSV files.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReturnsCommand {
+    /// SSDA903 (children looked after): `--year 2026 --out DIR` writes the
+    /// year's CSV files from the database; `validate DIR` checks a folder.
+    Ssda903(Ssda903Args),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct Ssda903Args {
+    #[command(subcommand)]
+    pub action: Option<Ssda903Action>,
+    /// The collection year, named by its end: 2026 is 2025-26.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+    /// The folder to write the CSV files to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Ssda903Action {
+    /// Validate a folder of SSDA903 CSV files (Hearth's or a council's) and
+    /// print each failing rule with the rows it flags. Exits 1 if any fail.
+    Validate(Ssda903ValidateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Ssda903ValidateArgs {
+    /// The folder holding this year's CSV files.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// A folder holding last year's return, for the continuity rules.
+    #[arg(long, value_name = "DIR")]
+    pub prev: Option<PathBuf>,
+    /// The collection year (default: the year of the latest date in the files).
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+    /// The council's UTLA code (E10000016), for the in/out-of-area rules.
+    #[arg(long, value_name = "CODE")]
+    pub la: Option<String>,
+    /// A CSV of postcode,easting,northing,la for the distance rules.
+    #[arg(long, value_name = "FILE")]
+    pub postcodes: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

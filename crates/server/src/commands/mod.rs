@@ -3,8 +3,11 @@
 mod audit;
 mod demo;
 mod generate;
+mod import_ssd;
+mod import_ssda903;
 mod payments;
 mod postcodes;
+mod returns;
 mod serve;
 mod user;
 
@@ -55,5 +58,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Postcodes(crate::cli::PostcodesCommand::Load(args)) => postcodes::load(&settings, clock, args).await,
         Command::Payments(command) => payments::run(&settings, clock, command).await,
+        Command::Returns(command) => returns::run(&settings, clock, command).await,
+        Command::Import(crate::cli::ImportCommand::Ssd(args)) => import_ssd::run(&settings, clock, args).await,
+        Command::Import(crate::cli::ImportCommand::Ssda903(args)) => import_ssda903::run(&settings, clock, args).await,
     }
 }
