@@ -1,0 +1,7 @@
+//! libFuzzer target `provider_feed`: the body is `fuzzing::targets::provider_feed`
+//! (crates/fuzzing), which the stable smoke run shares.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    fuzzing::targets::provider_feed(data);
+});
