@@ -2,6 +2,7 @@
 //! the lookups when given, and the report of what failed.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use time::Date;
 
@@ -112,27 +113,60 @@ impl Report {
 pub fn validate(ret: &Return, previous: Option<&Return>, lookups: &Lookups) -> Report {
     let codes = Codes::for_year(ret.year);
     let ctx = Ctx::new(ret, previous, lookups, &codes);
-    let mut findings = Vec::new();
-    let mut ran = Vec::new();
+    let mut runnable = Vec::new();
     let mut skipped = Vec::new();
     for rule in rules::pack(ret.year) {
-        if let Some(why) = missing(rule, ret, previous, lookups) {
-            skipped.push((rule.code, why));
-            continue;
-        }
-        ran.push(rule.code);
-        let mut flags = Flags::default();
-        (rule.check)(&ctx, &mut flags);
-        let rows = flags.into_rows();
-        if !rows.is_empty() {
-            findings.push(Finding {
-                code: rule.code,
-                message: rule.message,
-                rows,
-            });
+        match missing(rule, ret, previous, lookups) {
+            Some(why) => skipped.push((rule.code, why)),
+            None => runnable.push(rule),
         }
     }
-    Report { findings, ran, skipped }
+    let threads = if ret.episodes.len() > rules::PARALLEL_FROM {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    // Each thread takes the next rule not yet taken, so a thread that drew
+    // heavy rules is not left working while another waits; the findings
+    // keep the pack's order whatever the threads.
+    let next = AtomicUsize::new(0);
+    let run = || -> Vec<(usize, Vec<(TableKind, usize)>)> {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(rule) = runnable.get(i) else { return done };
+            let mut flags = Flags::default();
+            (rule.check)(&ctx, &mut flags);
+            done.push((i, flags.into_rows()));
+        }
+    };
+    let mut results = if threads > 1 {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
+            let mut all = run();
+            for handle in handles {
+                all.extend(handle.join().expect("a rule does not panic"));
+            }
+            all
+        })
+    } else {
+        run()
+    };
+    results.sort_by_key(|(i, _)| *i);
+    let findings = results
+        .into_iter()
+        .filter(|(_, rows)| !rows.is_empty())
+        .map(|(i, rows)| Finding {
+            code: runnable[i].code,
+            message: runnable[i].message,
+            rows,
+        })
+        .collect();
+    Report {
+        findings,
+        ran: runnable.iter().map(|r| r.code).collect(),
+        skipped,
+    }
 }
 
 fn missing(rule: &rules::Rule, ret: &Return, previous: Option<&Return>, lookups: &Lookups) -> Option<String> {

@@ -155,31 +155,80 @@ impl Hasher for FxHasher {
     }
 }
 
+/// One child's rows in a table: nearly always one, so one is kept inline
+/// and only a second spills to the heap (a national return has a million
+/// of these; an allocation each would be most of the indexing time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rows {
+    One([usize; 1]),
+    Many(Vec<usize>),
+}
+
+impl Rows {
+    fn push(&mut self, index: usize) {
+        match self {
+            Rows::One([first]) => *self = Rows::Many(vec![*first, index]),
+            Rows::Many(all) => all.push(index),
+        }
+    }
+
+    pub fn as_slice(&self) -> &[usize] {
+        self
+    }
+}
+
+impl std::ops::Deref for Rows {
+    type Target = [usize];
+    fn deref(&self) -> &[usize] {
+        match self {
+            Rows::One(one) => one,
+            Rows::Many(all) => all,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Rows {
+    fn deref_mut(&mut self) -> &mut [usize] {
+        match self {
+            Rows::One(one) => one,
+            Rows::Many(all) => all,
+        }
+    }
+}
+
+impl<'r> IntoIterator for &'r Rows {
+    type Item = &'r usize;
+    type IntoIter = std::slice::Iter<'r, usize>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// A map keyed by child id, with the fast hash.
 pub type ChildMap<'a, V> = HashMap<&'a str, V, BuildHasherDefault<FxHasher>>;
 
 /// Rows by child id, in file order (episodes: in DECOM order).
 #[derive(Debug, Default)]
 pub struct Index<'a> {
-    pub header: ChildMap<'a, Vec<usize>>,
-    pub episodes: ChildMap<'a, Vec<usize>>,
-    pub uasc: ChildMap<'a, Vec<usize>>,
-    pub reviews: ChildMap<'a, Vec<usize>>,
-    pub oc2: ChildMap<'a, Vec<usize>>,
-    pub oc3: ChildMap<'a, Vec<usize>>,
-    pub ad1: ChildMap<'a, Vec<usize>>,
-    pub placed_adoption: ChildMap<'a, Vec<usize>>,
-    pub prev_perm: ChildMap<'a, Vec<usize>>,
-    pub missing: ChildMap<'a, Vec<usize>>,
-    pub sw_episodes: ChildMap<'a, Vec<usize>>,
-    pub dolo: ChildMap<'a, Vec<usize>>,
+    pub header: ChildMap<'a, Rows>,
+    pub episodes: ChildMap<'a, Rows>,
+    pub uasc: ChildMap<'a, Rows>,
+    pub reviews: ChildMap<'a, Rows>,
+    pub oc2: ChildMap<'a, Rows>,
+    pub oc3: ChildMap<'a, Rows>,
+    pub ad1: ChildMap<'a, Rows>,
+    pub placed_adoption: ChildMap<'a, Rows>,
+    pub prev_perm: ChildMap<'a, Rows>,
+    pub missing: ChildMap<'a, Rows>,
+    pub sw_episodes: ChildMap<'a, Rows>,
+    pub dolo: ChildMap<'a, Rows>,
 }
 
-fn by_child<R: Row>(rows: &[R]) -> ChildMap<'_, Vec<usize>> {
-    let mut map: ChildMap<'_, Vec<usize>> = ChildMap::with_capacity_and_hasher(rows.len(), Default::default());
+fn by_child<R: Row>(rows: &[R]) -> ChildMap<'_, Rows> {
+    let mut map: ChildMap<'_, Rows> = ChildMap::with_capacity_and_hasher(rows.len(), Default::default());
     for (index, row) in rows.iter().enumerate() {
         if let Some(child) = row.child() {
-            map.entry(child).or_default().push(index);
+            map.entry(child).and_modify(|rows| rows.push(index)).or_insert(Rows::One([index]));
         }
     }
     map
@@ -296,7 +345,7 @@ impl<'a> Ctx<'a> {
 
     /// The child's episodes (indexes into `ret.episodes`), in DECOM order.
     pub fn episodes_of(&self, child: &str) -> &[usize] {
-        self.index.episodes.get(child).map_or(EMPTY, Vec::as_slice)
+        self.index.episodes.get(child).map_or(EMPTY, Rows::as_slice)
     }
 
     /// The child's date of birth from the Header (first row, if readable).

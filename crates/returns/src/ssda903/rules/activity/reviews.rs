@@ -34,8 +34,8 @@ pub(super) fn r399(ctx: &Ctx, flags: &mut Flags) {
         if !short_breaks_only {
             continue;
         }
-        let headers = ctx.index.header.get(child).map_or(&[][..], Vec::as_slice);
-        let reviews = ctx.index.reviews.get(child).map_or(&[][..], Vec::as_slice);
+        let headers = ctx.index.header.get(child).map_or(&[][..], crate::ssda903::rules::Rows::as_slice);
+        let reviews = ctx.index.reviews.get(child).map_or(&[][..], crate::ssda903::rules::Rows::as_slice);
         let any_review = reviews.iter().any(|&i| has_review(&ctx.ret.reviews[i]));
         let any_mother = headers.iter().any(|&i| ctx.ret.header[i].mother.is_some());
         if !any_review && !any_mother {

@@ -168,7 +168,7 @@ pub(super) fn sw12(ctx: &Ctx, flags: &mut Flags) {
             .child
             .as_deref()
             .and_then(|c| ctx.index.sw_episodes.get(c))
-            .map_or(&[][..], Vec::as_slice);
+            .map_or(&[][..], crate::ssda903::rules::Rows::as_slice);
         let covered = |d: Date| {
             sw.iter().any(|&s| {
                 let s = row(ctx, s);

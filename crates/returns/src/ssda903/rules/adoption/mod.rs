@@ -415,12 +415,15 @@ fn adopted_in_year(ctx: &Ctx, e: &Episode) -> bool {
 
 /// The child's AD1 rows.
 fn ad1_of<'a>(ctx: &'a Ctx, child: &str) -> &'a [usize] {
-    ctx.index.ad1.get(child).map_or(NONE, Vec::as_slice)
+    ctx.index.ad1.get(child).map_or(NONE, crate::ssda903::rules::Rows::as_slice)
 }
 
 /// The child's PlacedAdoption rows.
 fn decisions_of<'a>(ctx: &'a Ctx, child: &str) -> &'a [usize] {
-    ctx.index.placed_adoption.get(child).map_or(NONE, Vec::as_slice)
+    ctx.index
+        .placed_adoption
+        .get(child)
+        .map_or(NONE, crate::ssda903::rules::Rows::as_slice)
 }
 
 /// The child's latest decision: the latest DATE_PLACED, a later row

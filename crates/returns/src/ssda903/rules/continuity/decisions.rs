@@ -10,7 +10,7 @@ use crate::ssda903::tables::TableKind::{Dolo, Header, Missing, PlacedAdoption};
 fn last_year<'a>(ctx: &'a Ctx<'_>, child: Option<&str>) -> impl Iterator<Item = &'a Decision> + 'a {
     let rows = child
         .and_then(|c| ctx.prev_index.placed_adoption.get(c))
-        .map_or(&[][..], Vec::as_slice);
+        .map_or(&[][..], crate::ssda903::rules::Rows::as_slice);
     let prev = ctx.prev.map_or(&[][..], |p| p.placed_adoption.as_slice());
     rows.iter().map(move |&j| &prev[j])
 }
@@ -109,7 +109,7 @@ pub(super) fn r706(ctx: &Ctx, flags: &mut Flags) {
         if !last.dolo_end.is_blank() {
             continue;
         }
-        let rows = ctx.index.dolo.get(child).map_or(&[][..], Vec::as_slice);
+        let rows = ctx.index.dolo.get(child).map_or(&[][..], crate::ssda903::rules::Rows::as_slice);
         let dolos = &ctx.ret.dolo;
         if rows.iter().any(|&i| dolos[i].dolo_start.get() == Some(start)) {
             continue;
@@ -120,7 +120,7 @@ pub(super) fn r706(ctx: &Ctx, flags: &mut Flags) {
         {
             Some(&first) => flags.flag(Dolo, first),
             None => {
-                for &i in ctx.index.header.get(child).map_or(&[][..], Vec::as_slice) {
+                for &i in ctx.index.header.get(child).map_or(&[][..], crate::ssda903::rules::Rows::as_slice) {
                     flags.flag(Header, i);
                 }
             }

@@ -94,7 +94,12 @@ pub(super) fn r1001(ctx: &Ctx, flags: &mut Flags) {
         };
         spells.extend(ctx.episodes_of(child).iter().filter_map(|&k| spell(&ctx.ret.episodes[k])));
         let this_year = spells.len();
-        for &j in ctx.prev_index.episodes.get(child).map_or(&[][..], Vec::as_slice) {
+        for &j in ctx
+            .prev_index
+            .episodes
+            .get(child)
+            .map_or(&[][..], crate::ssda903::rules::Rows::as_slice)
+        {
             // Last year's copy of an episode repeated this year is dropped:
             // this year's has its end.
             if let Some(s) = spell(&prev.episodes[j]) {

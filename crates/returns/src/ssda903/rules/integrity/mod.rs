@@ -278,7 +278,7 @@ fn int21(ctx: &Ctx, flags: &mut Flags) {
 }
 
 /// Every row of a child who has more than one in the table.
-fn duplicated(index: &super::ChildMap<'_, Vec<usize>>, table: TableKind, flags: &mut Flags) {
+fn duplicated(index: &super::ChildMap<'_, super::Rows>, table: TableKind, flags: &mut Flags) {
     for rows in index.values().filter(|rows| rows.len() > 1) {
         for &row in rows {
             flags.flag(table, row);

@@ -128,8 +128,9 @@ pub(super) fn r628(ctx: &Ctx, flags: &mut Flags) {
 }
 
 pub(super) fn r1000(ctx: &Ctx, flags: &mut Flags) {
-    let died =
-        |episodes: &[Episode], rows: Option<&Vec<usize>>| rows.into_iter().flatten().any(|&i| episodes[i].rec.as_deref() == Some("E2"));
+    let died = |episodes: &[Episode], rows: Option<&crate::ssda903::rules::Rows>| {
+        rows.into_iter().flatten().any(|&i| episodes[i].rec.as_deref() == Some("E2"))
+    };
     flags.each(&ctx.ret.oc3, |o| {
         let child = child_of(&o.child);
         died(&ctx.ret.episodes, ctx.index.episodes.get(child))
