@@ -24,15 +24,21 @@ pub struct CsvError {
 
 impl fmt::Display for CsvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if self.line > 0 {
-            write!(f, ", line {}", self.line)?;
-        }
-        if let Some(column) = &self.column {
-            write!(f, ", column {column}")?;
-        }
-        write!(f, ": {}", self.message)
+        write_located(f, &self.file, self.line, self.column.as_deref(), &self.message)
     }
+}
+
+/// "file, line N, column C: message", leaving out what is not known: the
+/// one way every reader of the return's files names a problem.
+pub(crate) fn write_located(f: &mut fmt::Formatter<'_>, file: &str, line: u32, column: Option<&str>, message: &str) -> fmt::Result {
+    write!(f, "{file}")?;
+    if line > 0 {
+        write!(f, ", line {line}")?;
+    }
+    if let Some(column) = column {
+        write!(f, ", column {column}")?;
+    }
+    write!(f, ": {message}")
 }
 
 /// A file's records, each with the line it starts on.

@@ -117,17 +117,8 @@ pub async fn download(
     let year = year_from(Some(&year), state.clock.today())?;
     let table = table_for_file(year, &file).ok_or(AppError::NotFound)?;
     let checked = check_year(&state, year).await?;
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     let detail = serde_json::json!({ "year": year.ending(), "table": table.name(), "rows": checked.ret.len(table) });
-    cmd.record(store::Change::new(
-        "ssda903.downloaded",
-        "return",
-        year.ending().to_string(),
-        None::<&()>,
-        Some(&detail),
-    ))
-    .await?;
-    cmd.commit().await?;
+    audit(&state, &auth, "ssda903.downloaded", year, &detail).await?;
     let disposition = format!("attachment; filename=\"{}-{}\"", year.ending(), table.file_name());
     Ok((
         [
@@ -245,16 +236,28 @@ pub async fn export(
             f.team.as_deref().unwrap_or(""),
         ]);
     }
-    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     let detail = serde_json::json!({ "year": year.ending(), "rows": count, "format": format.code() });
+    audit(&state, &auth, "ssda903.errors_exported", year, &detail).await?;
+    table.into_download(&format!("ssda903-{}-errors", year.ending()), format)
+}
+
+/// Records a download of the return's rows, which name children.
+async fn audit(
+    state: &AppState,
+    auth: &Authorized<ProduceReturns>,
+    action: &'static str,
+    year: returns::ssda903::CollectionYear,
+    detail: &serde_json::Value,
+) -> Result<(), AppError> {
+    let mut cmd = state.store.begin(auth.can.actor(), state.clock.as_ref()).await?;
     cmd.record(store::Change::new(
-        "ssda903.errors_exported",
+        action,
         "return",
         year.ending().to_string(),
         None::<&()>,
-        Some(&detail),
+        Some(detail),
     ))
     .await?;
     cmd.commit().await?;
-    table.into_download(&format!("ssda903-{}-errors", year.ending()), format)
+    Ok(())
 }
