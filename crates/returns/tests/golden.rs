@@ -299,3 +299,15 @@ fn the_golden_return_passes_the_rules_that_need_no_lookups() {
         .collect();
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn a_first_child_born_after_the_year_belongs_to_a_later_return() {
+    let mut mother = children().remove(4);
+    mother.first_child_born_on = Some(date!(2026 - 05 - 01));
+    let header = |ending: i32| {
+        let ret = export::build(CollectionYear::new(ending).unwrap(), std::slice::from_ref(&mother));
+        (ret.header[0].mother.clone(), ret.header[0].mc_dob.raw().map(str::to_owned))
+    };
+    assert_eq!(header(2026), (Some("0".to_owned()), None));
+    assert_eq!(header(2027), (Some("1".to_owned()), Some("01/05/2026".to_owned())));
+}

@@ -116,6 +116,7 @@ fn add_child(ret: &mut Return, year: CollectionYear, facts: &ChildFacts) {
     let child = text(facts.child.as_str());
     let dob = Day::of(facts.dob);
     let girl = facts.sex == "F";
+    let born_by_year_end = facts.first_child_born_on.is_none_or(|d| d <= end);
     ret.header.push(model::Header {
         line: 0,
         child: child.clone(),
@@ -123,8 +124,14 @@ fn add_child(ret: &mut Return, year: CollectionYear, facts: &ChildFacts) {
         dob: dob.clone(),
         ethnic: text(facts.ethnicity.as_str()),
         upn: facts.upn.clone(),
-        mother: if girl && !episodes.is_empty() { flag(facts.mother) } else { None },
-        mc_dob: Day::from_option(facts.first_child_born_on.filter(|_| girl)),
+        // Motherhood as it stood at 31 March: a first child born since then
+        // belongs to a later year's return.
+        mother: if girl && !episodes.is_empty() {
+            flag(facts.mother.map(|m| m && born_by_year_end))
+        } else {
+            None
+        },
+        mc_dob: Day::from_option(facts.first_child_born_on.filter(|d| girl && *d <= end)),
     });
     if let Some(contact) = care_leaver {
         ret.oc3.push(model::Oc3 {
