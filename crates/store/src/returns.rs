@@ -27,7 +27,6 @@ pub struct ChildReturnFacts {
 
 /// Every child's facts, or one child's.
 pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildReturnFacts>, StoreError> {
-    let mut conn = store.pool().acquire().await?;
     // The id is an integer, so it is safe to write into the SQL.
     let filter = |sql: &str, column: &str| match only {
         Some(child) => {
@@ -44,7 +43,85 @@ pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildRetu
          FROM children c LEFT JOIN teams t ON t.id = c.team_id",
         "c.id",
     );
-    for row in sqlx::query(&format!("{sql} ORDER BY c.la_child_id")).fetch_all(&mut *conn).await? {
+    let q = |sql: &str, column: &str, order: &str| format!("{} ORDER BY {order}", filter(sql, column));
+    // Every table is fetched at once, each on its own connection, and the
+    // rows are taken in this order below.
+    let statements = vec![
+        format!("{sql} ORDER BY c.la_child_id"),
+        q(
+            "SELECT child_id, start_date, end_date, reason_ceased, category_of_need FROM periods_of_care",
+            "child_id",
+            "child_id, start_date",
+        ),
+        q(
+            "SELECT child_id, code, start_date, end_date FROM legal_statuses",
+            "child_id",
+            "child_id, start_date",
+        ),
+        q(
+            "SELECT p.child_id, p.place_code, COALESCE(p.provider_type, pr.provider_type, 'PR0'), COALESCE(p.urn, pr.ofsted_urn),
+                p.postcode, p.start_date, p.end_date, p.reason_for_change
+         FROM placements p LEFT JOIN providers pr ON pr.id = p.provider_id",
+            "p.child_id",
+            "p.child_id, p.start_date, p.id",
+        ),
+        q(
+            "SELECT child_id, postcode, start_date, end_date FROM child_addresses WHERE kind = 'home'",
+            "child_id",
+            "child_id, start_date",
+        ),
+        q(
+            "SELECT child_id, occurred_on, participation FROM care_events WHERE kind = 'review'",
+            "child_id",
+            "child_id, occurred_on",
+        ),
+        q(
+            "SELECT child_id, collection_year, sdq_score, sdq_reason, convicted, health_check, immunisations, teeth_check,
+                health_assessment, substance_misuse, intervention_received, intervention_offered
+         FROM health_outcomes",
+            "child_id",
+            "child_id, collection_year",
+        ),
+        q(
+            "SELECT child_id, collection_year, in_touch, activity, accommodation FROM care_leaver_contacts",
+            "child_id",
+            "child_id, collection_year",
+        ),
+        q(
+            "SELECT child_id, should_be_placed_on, matched_on, by_foster_carer, number_of_adopters, adopter_sexes, adopter_status
+         FROM adoptions",
+            "child_id",
+            "child_id",
+        ),
+        q(
+            "SELECT child_id, decided_on, ceased_on, reason_ceased FROM adoption_decisions",
+            "child_id",
+            "child_id, decided_on",
+        ),
+        q(
+            "SELECT child_id, period_start, arrangement, la_code, date_text FROM previous_permanence",
+            "child_id",
+            "child_id, period_start",
+        ),
+        q(
+            "SELECT child_id, kind, start_date, end_date FROM missing_episodes",
+            "child_id",
+            "child_id, start_date",
+        ),
+        q(
+            "SELECT a.child_id, u.swe_number, a.start_date, a.end_date, a.sw_reason
+         FROM worker_allocations a JOIN users u ON u.id = a.worker_id",
+            "a.child_id",
+            "a.child_id, a.start_date",
+        ),
+        q(
+            "SELECT child_id, start_date, end_date FROM dolo_orders",
+            "child_id",
+            "child_id, start_date",
+        ),
+    ];
+    let mut tables = Tables::start(store, statements);
+    for row in tables.next().await? {
         let id: i64 = row.try_get(0)?;
         let mut facts = ChildFacts::new(
             &row.try_get::<String, _>(1)?,
@@ -73,15 +150,7 @@ pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildRetu
         }
         Ok::<(), StoreError>(())
     };
-    let q = |sql: &str, column: &str, order: &str| format!("{} ORDER BY {order}", filter(sql, column));
-
-    let rows = sqlx::query(&q(
-        "SELECT child_id, start_date, end_date, reason_ceased, category_of_need FROM periods_of_care",
-        "child_id",
-        "child_id, start_date",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.history.periods.push(Period {
             start: date(row, 1)?,
@@ -91,13 +160,7 @@ pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildRetu
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, code, start_date, end_date FROM legal_statuses",
-        "child_id",
-        "child_id, start_date",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.history.legal_statuses.push(LegalStatus {
             code: row.try_get(1)?,
@@ -106,15 +169,7 @@ pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildRetu
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT p.child_id, p.place_code, COALESCE(p.provider_type, pr.provider_type, 'PR0'), COALESCE(p.urn, pr.ofsted_urn),
-                p.postcode, p.start_date, p.end_date, p.reason_for_change
-         FROM placements p LEFT JOIN providers pr ON pr.id = p.provider_id",
-        "p.child_id",
-        "p.child_id, p.start_date, p.id",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.history.placements.push(Placement {
             place: row.try_get(1)?,
@@ -127,7 +182,7 @@ pub async fn facts(store: &Store, only: Option<ChildId>) -> Result<Vec<ChildRetu
         });
         Ok(())
     })?;
-    load_events(&mut conn, &filter, &mut each).await?;
+    load_events(&mut tables, &mut each).await?;
     Ok(children)
 }
 
@@ -136,19 +191,8 @@ type Each<'a> =
 
 /// Addresses, reviews, OC2, OC3, adoption, permanence, missing spells,
 /// workers and DoLOs.
-async fn load_events(
-    conn: &mut sqlx::AnyConnection,
-    filter: &(dyn Fn(&str, &str) -> String + Sync),
-    each: &mut Each<'_>,
-) -> Result<(), StoreError> {
-    let q = |sql: &str, column: &str, order: &str| format!("{} ORDER BY {order}", filter(sql, column));
-    let rows = sqlx::query(&q(
-        "SELECT child_id, postcode, start_date, end_date FROM child_addresses WHERE kind = 'home'",
-        "child_id",
-        "child_id, start_date",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+async fn load_events(tables: &mut Tables, each: &mut Each<'_>) -> Result<(), StoreError> {
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.home_postcodes.push(Dated {
             value: row.try_get(1)?,
@@ -157,25 +201,12 @@ async fn load_events(
         });
         Ok(())
     })?;
-    let sql = q(
-        "SELECT child_id, occurred_on, participation FROM care_events WHERE kind = 'review'",
-        "child_id",
-        "child_id, occurred_on",
-    );
-    let rows = sqlx::query(&sql).fetch_all(&mut *conn).await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.reviews.push((date(row, 1)?, row.try_get(2)?));
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, collection_year, sdq_score, sdq_reason, convicted, health_check, immunisations, teeth_check,
-                health_assessment, substance_misuse, intervention_received, intervention_offered
-         FROM health_outcomes",
-        "child_id",
-        "child_id, collection_year",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         let b = |i: usize| row.try_get::<Option<i64>, _>(i).map(|v| v.map(|v| v != 0));
         let year: i64 = row.try_get(1)?;
@@ -196,13 +227,7 @@ async fn load_events(
         ));
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, collection_year, in_touch, activity, accommodation FROM care_leaver_contacts",
-        "child_id",
-        "child_id, collection_year",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         let year: i64 = row.try_get(1)?;
         let contact = CareLeaverContact {
@@ -213,14 +238,7 @@ async fn load_events(
         f.care_leaver.push((i32::try_from(year).map_err(StoreError::corrupt)?, contact));
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, should_be_placed_on, matched_on, by_foster_carer, number_of_adopters, adopter_sexes, adopter_status
-         FROM adoptions",
-        "child_id",
-        "child_id",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.adoption = Some(Adoption {
             should_be_placed_on: optional_date(row, 1)?,
@@ -232,13 +250,7 @@ async fn load_events(
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, decided_on, ceased_on, reason_ceased FROM adoption_decisions",
-        "child_id",
-        "child_id, decided_on",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.adoption_decisions.push(AdoptionDecision {
             decided_on: date(row, 1)?,
@@ -247,13 +259,7 @@ async fn load_events(
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, period_start, arrangement, la_code, date_text FROM previous_permanence",
-        "child_id",
-        "child_id, period_start",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.previous_permanence.push(PreviousPermanence {
             period_start: date(row, 1)?,
@@ -263,13 +269,7 @@ async fn load_events(
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, kind, start_date, end_date FROM missing_episodes",
-        "child_id",
-        "child_id, start_date",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.missing.push(MissingSpell {
             kind: row.try_get(1)?,
@@ -278,14 +278,7 @@ async fn load_events(
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT a.child_id, u.swe_number, a.start_date, a.end_date, a.sw_reason
-         FROM worker_allocations a JOIN users u ON u.id = a.worker_id",
-        "a.child_id",
-        "a.child_id, a.start_date",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.social_workers.push(WorkerSpell {
             swe_number: row.try_get(1)?,
@@ -295,13 +288,7 @@ async fn load_events(
         });
         Ok(())
     })?;
-    let rows = sqlx::query(&q(
-        "SELECT child_id, start_date, end_date FROM dolo_orders",
-        "child_id",
-        "child_id, start_date",
-    ))
-    .fetch_all(&mut *conn)
-    .await?;
+    let rows = tables.next().await?;
     each(rows, &mut |f, row| {
         f.dolos.push(Dated {
             value: (),
@@ -311,6 +298,36 @@ async fn load_events(
         Ok(())
     })?;
     Ok(())
+}
+
+/// The queries' rows, fetched all at once on the pool's connections (the
+/// database works on several tables together) and handed out in the order
+/// the statements were given.
+struct Tables {
+    pending: std::vec::IntoIter<tokio::task::JoinHandle<Result<Vec<AnyRow>, sqlx::Error>>>,
+}
+
+impl Tables {
+    fn start(store: &Store, statements: Vec<String>) -> Tables {
+        let pending: Vec<_> = statements
+            .into_iter()
+            .map(|sql| {
+                let pool = store.pool().clone();
+                tokio::spawn(async move { sqlx::query(&sql).fetch_all(&pool).await })
+            })
+            .collect();
+        Tables {
+            pending: pending.into_iter(),
+        }
+    }
+
+    async fn next(&mut self) -> Result<Vec<AnyRow>, StoreError> {
+        let handle = self
+            .pending
+            .next()
+            .ok_or_else(|| StoreError::corrupt("more tables read than queried"))?;
+        Ok(handle.await.map_err(StoreError::corrupt)??)
+    }
 }
 
 fn date(row: &AnyRow, index: usize) -> Result<time::Date, StoreError> {
