@@ -103,10 +103,7 @@ pub async fn show(
 ) -> Result<Json<ChildRecord>, AppError> {
     let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
     let child = store::children::find(&state.store, id).await?.ok_or(AppError::NotFound)?;
-    if !store::restrictions::may_see(&state.store, &auth.principal, id, state.clock.now()).await? {
-        return Err(AppError::Refused("this record is restricted to named teams".to_owned()));
-    }
-    store::access_log::record(&state.store, auth.can.actor(), id, AccessKind::ApiView, None, state.clock.now()).await?;
+    admit(&state, &auth, id, None).await?;
     let placements = store::placements::for_child(&state.store, id)
         .await?
         .into_iter()
@@ -145,19 +142,19 @@ pub async fn deadlines(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<DeadlineItem>>, AppError> {
     let id: ChildId = id.parse().map_err(|_| AppError::NotFound)?;
+    admit(&state, &auth, id, Some("deadlines")).await?;
+    Ok(Json(deadline_items(&state, id).await?))
+}
+
+/// Lets an API caller read a child's record, or says why not: refused if
+/// the record is restricted to teams the caller is not in, and otherwise
+/// written to the access log (with `what` was read), as every view is.
+pub(crate) async fn admit(state: &AppState, auth: &Authorized<ViewChildRecord>, id: ChildId, what: Option<&str>) -> Result<(), AppError> {
     if !store::restrictions::may_see(&state.store, &auth.principal, id, state.clock.now()).await? {
         return Err(AppError::Refused("this record is restricted to named teams".to_owned()));
     }
-    store::access_log::record(
-        &state.store,
-        auth.can.actor(),
-        id,
-        AccessKind::ApiView,
-        Some("deadlines"),
-        state.clock.now(),
-    )
-    .await?;
-    Ok(Json(deadline_items(&state, id).await?))
+    store::access_log::record(&state.store, auth.can.actor(), id, AccessKind::ApiView, what, state.clock.now()).await?;
+    Ok(())
 }
 
 async fn deadline_items(state: &AppState, id: ChildId) -> Result<Vec<DeadlineItem>, AppError> {

@@ -7,7 +7,6 @@ use axum::extract::{Path, Query, State};
 use axum::Json;
 use kernel::ChildId;
 use serde::Serialize;
-use store::access_log::AccessKind;
 
 use crate::auth::Authorized;
 use crate::error::AppError;
@@ -63,17 +62,6 @@ pub async fn for_child(
     if store::children::find(&state.store, id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    if !store::restrictions::may_see(&state.store, &auth.principal, id, state.clock.now()).await? {
-        return Err(AppError::Refused("this record is restricted to named teams".to_owned()));
-    }
-    store::access_log::record(
-        &state.store,
-        auth.can.actor(),
-        id,
-        AccessKind::ApiView,
-        Some("ssda903-errors"),
-        state.clock.now(),
-    )
-    .await?;
+    crate::api::children::admit(&state, &auth, id, Some("ssda903-errors")).await?;
     Ok(Json(child_errors(&state, id).await?))
 }
